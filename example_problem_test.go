@@ -25,7 +25,7 @@ func ExampleProblem() {
 
 	var p *apierr.Problem[tapkey.Code]
 	if errors.As(err, &p) {
-		fmt.Println(p.Status, p.Code)
+		fmt.Println(p.Status, p.Code.String())
 	}
 	// Output:
 	// grant access: tapkey: 409 Conflict: Duplicate: only one grant allowed per lock and user/card (PUT /api/v1/Owners/o1/Grants)
