@@ -1,0 +1,122 @@
+package gentable
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// Config is one gencodes run, as its //go:generate line spells it. Paths
+// are relative to Dir, the package directory go generate runs in.
+type Config struct {
+	Dir   string
+	API   string // package name, and the api column of the override files
+	Type  string // "int" or "string": the underlying type of Code
+	Table string
+	Names string // names.tsv; default: beside Table
+	Retry string // retry.tsv; default: beside Table
+	Out   string
+}
+
+// ParseArgs reads gencodes' flags: -api, -type, -table, -out, and
+// optionally -names and -retry.
+func ParseArgs(dir string, args []string) (Config, error) {
+	cfg := Config{Dir: dir}
+	fs := flag.NewFlagSet("gencodes", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&cfg.API, "api", "", "package name, as in the override files' api column")
+	fs.StringVar(&cfg.Type, "type", "", "underlying type of Code: int or string")
+	fs.StringVar(&cfg.Table, "table", "", "the code table (TSV)")
+	fs.StringVar(&cfg.Names, "names", "", "curated constant names (default: names.tsv beside the table)")
+	fs.StringVar(&cfg.Retry, "retry", "", "curated retry classes (default: retry.tsv beside the table)")
+	fs.StringVar(&cfg.Out, "out", "", "the Go file to write")
+	if err := fs.Parse(args); err != nil {
+		return cfg, fmt.Errorf("gentable: %w", err)
+	}
+	switch {
+	case fs.NArg() > 0:
+		return cfg, fmt.Errorf("gentable: unexpected arguments %q", fs.Args())
+	case cfg.API == "" || cfg.Table == "" || cfg.Out == "":
+		return cfg, errors.New("gentable: -api, -table and -out are required")
+	case cfg.Type != "int" && cfg.Type != "string":
+		return cfg, fmt.Errorf("gentable: -type %q: want int or string", cfg.Type)
+	}
+	if cfg.Names == "" {
+		cfg.Names = filepath.Join(filepath.Dir(cfg.Table), "names.tsv")
+	}
+	if cfg.Retry == "" {
+		cfg.Retry = filepath.Join(filepath.Dir(cfg.Table), "retry.tsv")
+	}
+	return cfg, nil
+}
+
+// Generate reads the files cfg names and returns the rendered Go source.
+func Generate(cfg Config) ([]byte, error) {
+	source, err := fromModuleRoot(cfg.path(cfg.Table))
+	if err != nil {
+		return nil, err
+	}
+	var t *Table
+	if err := readFile(cfg.path(cfg.Table), func(r io.Reader) (err error) { t, err = ReadTable(r); return err }); err != nil {
+		return nil, err
+	}
+	names := Overrides{File: filepath.ToSlash(cfg.Names)}
+	if err := readFile(cfg.path(cfg.Names), func(r io.Reader) (err error) { names.Entries, err = ReadOverrides(r, "name"); return err }); err != nil {
+		return nil, err
+	}
+	retry := Overrides{File: filepath.ToSlash(cfg.Retry)}
+	if err := readFile(cfg.path(cfg.Retry), func(r io.Reader) (err error) { retry.Entries, err = ReadOverrides(r, "class"); return err }); err != nil {
+		return nil, err
+	}
+	c, err := Build(cfg.API, cfg.Type == "string", source, t, names, retry)
+	if err != nil {
+		return nil, err
+	}
+	return Render(c)
+}
+
+// OutPath is where the generated file goes.
+func (cfg Config) OutPath() string { return cfg.path(cfg.Out) }
+
+func (cfg Config) path(p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(cfg.Dir, p)
+}
+
+func readFile(path string, parse func(io.Reader) error) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("gentable: %w", err)
+	}
+	defer f.Close()
+	if err := parse(f); err != nil {
+		return fmt.Errorf("%s: %w", filepath.ToSlash(path), err)
+	}
+	return nil
+}
+
+// fromModuleRoot returns path relative to the directory holding go.mod, in
+// slash form, so the generated header reads the same on every machine.
+func fromModuleRoot(path string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", fmt.Errorf("gentable: %w", err)
+	}
+	for dir := filepath.Dir(abs); ; dir = filepath.Dir(dir) {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			rel, err := filepath.Rel(dir, abs)
+			if err != nil {
+				return "", fmt.Errorf("gentable: %w", err)
+			}
+			return filepath.ToSlash(rel), nil
+		}
+		if filepath.Dir(dir) == dir {
+			return "", fmt.Errorf("gentable: no go.mod above %s", abs)
+		}
+	}
+}
