@@ -6,10 +6,13 @@ package gentable
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Sheet is a tab-separated file as written in codes/tables: '#' comment
@@ -49,6 +52,9 @@ func ReadSheet(r io.Reader) (*Sheet, error) {
 			}
 			continue
 		}
+		if err := checkText(text); err != nil {
+			return nil, fmt.Errorf("gentable: line %d: %w", line, err)
+		}
 		fields := strings.Split(text, "\t")
 		if s.Columns == nil {
 			if err := checkColumns(fields); err != nil {
@@ -70,6 +76,20 @@ func ReadSheet(r io.Reader) (*Sheet, error) {
 		return nil, fmt.Errorf("gentable: no column names")
 	}
 	return s, nil
+}
+
+// checkText rejects what cannot go into a Go comment or string literal as
+// read: invalid UTF-8, control characters other than tab, a byte order mark.
+func checkText(s string) error {
+	if !utf8.ValidString(s) {
+		return errors.New("not valid UTF-8")
+	}
+	for _, r := range s {
+		if r != '\t' && (unicode.IsControl(r) || r == '\uFEFF') {
+			return fmt.Errorf("character %U not allowed", r)
+		}
+	}
+	return nil
 }
 
 func checkColumns(names []string) error {
