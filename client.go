@@ -1,40 +1,436 @@
 package apierr
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
+	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"strings"
+	"sync"
 	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/accessapi/apierr/codes"
+	"github.com/accessapi/apierr/internal/boundedbody"
+	"github.com/accessapi/apierr/internal/redact"
 )
 
+// Version is this module's version, sent in the default User-Agent.
+const Version = "0.1.0"
+
+// closeTimeout bounds what Close waits for the auth scheme (exos logout).
+const closeTimeout = 10 * time.Second
+
 // Client sends requests to one API: it authorises them, retries them by
-// error code and turns error responses into typed errors.
-//
-// SKELETON: the client engineer replaces this file (issue 3). The fields
-// below are the ones auth.go relies on; keep their names and meanings.
+// error code and turns error responses into typed errors. It is safe for
+// concurrent use; create one per API and reuse it.
 type Client struct {
 	base   *url.URL      // the base URL; tokens go only to its origin
 	hc     *http.Client  // the HTTP client used for API calls and token requests
 	log    *slog.Logger  // nil: no logging
 	policy RetryPolicy   // also applied to token-endpoint 429/5xx
 	auth   authenticator // nil: requests are sent as they are
+
+	rc         *retryablehttp.Client // sends with the hooks in retry.go
+	pool       *poolShield           // hc's transport
+	decoder    Decoder
+	budget     *tokenBucket // nil: no retry budget
+	bodyLimit  int64
+	userAgent  []string // header values, shared by every request
+	acceptLang []string // nil: not sent
+	closeOnce  sync.Once
+	closeErr   error
+
+	// Seams for tests: the clock, the jitter in [0, 1), and the wait
+	// actually slept for a computed wait (nil: the wait itself).
+	now    func() time.Time
+	jitter func() float64
+	sleep  func(time.Duration) time.Duration
 }
 
-// Option configures a Client in New.
-type Option func(*config) error
+// statusDecoder is the default decoder: it reads the status and the
+// standard headers, not the body's code.
+var statusDecoder Decoder = DecoderFunc(func(resp *http.Response, body []byte) error {
+	return NewProblem[codes.Generic](resp, body)
+})
 
-// config collects the options before New validates them.
-type config struct {
-	auth authConfig // filled by the auth options in auth.go
+// New returns a Client for the API at WithBaseURL, which is required. Give
+// it WithDecoder(decode.Auto) or the API's own decoder (decode.Tapkey, …):
+// without one, errors carry the status but no code, and retries follow the
+// status alone. The defaults:
+//
+//	setting               default                         option
+//	attempts              4 (the first included)          WithRetryPolicy: MaxAttempts
+//	backoff               250 ms … 8 s, full jitter       WithRetryPolicy: MinWait, MaxWait
+//	server-asked wait     honoured up to 30 s             WithRetryPolicy: MaxRetryAfter
+//	concurrency pause     20 … 200 ms, growing            (bounded by MaxWait)
+//	retry budget          500 tokens; retry 5, retry      WithRetryBudget (RetryBudget{} turns it off)
+//	                      after network error 10,
+//	                      first-attempt success +1
+//	error body kept       1 MiB                           WithErrorBodyLimit
+//	idle connections      100 per host, TLS 1.2 minimum   WithMaxIdleConnsPerHost, or WithHTTPClient
+//	decoder               status only                     WithDecoder
+//	User-Agent            apierr/<Version>                WithUserAgent
+//	Accept-Language       not sent                        WithAcceptLanguage
+//	logging               off                             WithLogger (Debug level)
+//	timeout               none: use the context           context.WithTimeout
+//
+// Options that fail validation make New return an error that names them.
+func New(opts ...Option) (*Client, error) {
+	cfg := defaultConfig()
+	for _, o := range opts {
+		if o == nil {
+			return nil, errors.New("apierr: New: nil option")
+		}
+		if err := o(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.base == nil {
+		return nil, errors.New("apierr: New: WithBaseURL is required")
+	}
+	if cfg.httpClient != nil && cfg.maxIdleSet {
+		return nil, errors.New("apierr: New: WithMaxIdleConnsPerHost cannot size the transport of WithHTTPClient's client")
+	}
+
+	var hc http.Client // a copy: the caller's client is never modified
+	if cfg.httpClient != nil {
+		hc = *cfg.httpClient
+	}
+	rt := hc.Transport
+	switch {
+	case rt == nil && cfg.httpClient == nil:
+		rt = newTransport(cfg.maxIdlePerHost)
+	case rt == nil:
+		rt = http.DefaultTransport
+	}
+	pool := &poolShield{rt: rt}
+	hc.Transport = pool
+	hc.CheckRedirect = containRedirects(cfg.base, hc.CheckRedirect)
+
+	c := &Client{
+		base:      cfg.base,
+		hc:        &hc,
+		log:       cfg.log,
+		policy:    cfg.policy,
+		pool:      pool,
+		decoder:   cfg.decoder,
+		budget:    newTokenBucket(cfg.budget),
+		bodyLimit: cfg.bodyLimit,
+		userAgent: []string{cfg.userAgent},
+		now:       time.Now,
+		jitter:    rand.Float64,
+	}
+	if cfg.acceptLanguage != "" {
+		c.acceptLang = []string{cfg.acceptLanguage}
+	}
+	c.rc = &retryablehttp.Client{
+		HTTPClient:   c.hc,
+		Logger:       nil, // its default logger formats a line per request
+		RetryWaitMin: cfg.policy.MinWait,
+		RetryWaitMax: cfg.policy.MaxWait,
+		// The retries are counted in checkRetry; the one more leaves room
+		// for the auth replay.
+		RetryMax:     cfg.policy.MaxAttempts,
+		CheckRetry:   c.checkRetry,
+		Backoff:      c.backoff,
+		ErrorHandler: c.giveUp,
+		PrepareRetry: c.prepareRetry,
+	}
+	var err error
+	if c.auth, err = cfg.auth.build(c); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
-// RetryPolicy bounds the retries of one request.
-type RetryPolicy struct {
-	MaxAttempts   int
-	MinWait       time.Duration
-	MaxWait       time.Duration
-	MaxRetryAfter time.Duration
+// Close ends the auth session (exos logs out), bounded by a short timeout,
+// and closes the idle connections of the client's transport. Requests after
+// Close may fail to be authorised. Close is safe to call more than once.
+func (c *Client) Close() error {
+	c.closeOnce.Do(func() {
+		if c.auth != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
+			c.closeErr = c.auth.close(ctx)
+			cancel()
+		}
+		c.pool.closeIdleConnections()
+	})
+	return c.closeErr
 }
 
-var _ = context.Background
+// NewRequest returns a request for path resolved against the base URL the
+// way url.ResolveReference does, with the base path kept: with base
+// "https://host/api/v1", both "Owners" and "/Owners" give
+// "https://host/api/v1/Owners"; an absolute URL is used as it is (it gets
+// no token unless it has the base URL's origin). A non-nil body is sent as
+// JSON. Accept is application/json.
+func (c *Client) NewRequest(ctx context.Context, method, path string, body any) (*http.Request, error) {
+	if ctx == nil {
+		return nil, errors.New("apierr: NewRequest: nil context")
+	}
+	if !strings.HasPrefix(path, "//") {
+		path = strings.TrimPrefix(path, "/")
+	}
+	ref, err := url.Parse(path)
+	if err != nil {
+		return nil, errors.New("apierr: NewRequest: " + redactError(err).Error())
+	}
+	u := c.base.ResolveReference(ref)
+
+	var data []byte
+	if body != nil {
+		if data, err = json.Marshal(body); err != nil {
+			return nil, errors.New("apierr: NewRequest: encoding the body: " + err.Error())
+		}
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), nil)
+	if err != nil {
+		return nil, errors.New("apierr: NewRequest: " + redactError(err).Error())
+	}
+	h := req.Header
+	h["Accept"] = acceptJSON
+	h["User-Agent"] = c.userAgent
+	if c.acceptLang != nil {
+		h["Accept-Language"] = c.acceptLang
+	}
+	if data != nil {
+		req.Body = newByteBody(data)
+		req.GetBody = func() (io.ReadCloser, error) { return newByteBody(data), nil }
+		req.ContentLength = int64(len(data))
+		h["Content-Type"] = contentJSON
+	}
+	return req, nil
+}
+
+// Header values shared by every request; net/http never modifies them.
+var (
+	acceptJSON  = []string{defaultAccept}
+	contentJSON = []string{"application/json"}
+)
+
+// byteBody is the body of a request made by NewRequest: Do replays its
+// bytes on every attempt instead of reading it.
+type byteBody struct {
+	data []byte
+	r    bytes.Reader
+}
+
+func newByteBody(data []byte) *byteBody {
+	b := &byteBody{data: data}
+	b.r.Reset(data)
+	return b
+}
+
+func (b *byteBody) Read(p []byte) (int, error) { return b.r.Read(p) }
+func (b *byteBody) Close() error               { return nil }
+
+// Do sends req, retrying as the policy allows, and always consumes and
+// closes the response body:
+//
+//   - 2xx: the JSON body is decoded into v; an io.Writer v gets a copy of
+//     the body; a nil v drains it (bounded) so the connection is reused. A
+//     204 or an empty body leaves v as it is.
+//   - anything else: the error is the configured decoder's typed error for
+//     the last response, normally a *Problem[C], with Attempts, Method, URL
+//     (redacted) and RetryAfter set. The response is returned too, its body
+//     already read (the bounded prefix is in Problem.Body).
+//
+// When the context ends during a wait, or a retry fails without a
+// response, the error matches both the context's error (or the network
+// error) and, with errors.As, the last response's typed error.
+//
+// Do takes req over: it sets Authorization (and User-Agent and
+// Accept-Language when missing) on req.Header, and reads a body that
+// NewRequest did not make into memory once so that every attempt sends the
+// same bytes. Do not use req while Do runs.
+func (c *Client) Do(req *http.Request, v any) (*http.Response, error) {
+	if req == nil || req.URL == nil {
+		return nil, errors.New("apierr: Do: nil request or URL")
+	}
+	data, err := requestBytes(req)
+	if err != nil {
+		return nil, err
+	}
+	ctx := req.Context()
+	s := &callState{Context: ctx, method: req.Method, url: req.URL, idempotent: idempotent(req)}
+	r := req.WithContext(s)
+	s.rreq.Request = r
+	if data != nil {
+		if err := s.rreq.SetBody(data); err != nil {
+			return nil, errors.New("apierr: Do: " + err.Error())
+		}
+	} else if r.Body != nil {
+		r.Body, r.GetBody = nil, nil // an empty body, already read and closed
+	}
+	if r.Header == nil {
+		r.Header = make(http.Header)
+	}
+	if _, ok := r.Header["User-Agent"]; !ok {
+		r.Header["User-Agent"] = c.userAgent
+	}
+	if _, ok := r.Header["Accept-Language"]; !ok && c.acceptLang != nil {
+		r.Header["Accept-Language"] = c.acceptLang
+	}
+	if c.auth != nil { // it sends no token to another origin
+		s.authorized = true
+		if s.credential, err = c.auth.authorize(ctx, r); err != nil {
+			return nil, err
+		}
+	}
+
+	resp, err := c.rc.Do(&s.rreq)
+	if s.lastProblem != nil {
+		s.lastProblem.annotate(s.attempts, s.method, s.redactedURL())
+	}
+	switch {
+	case s.final != nil:
+		return resp, s.final
+	case err != nil:
+		return resp, s.failure(err)
+	case resp.StatusCode < 200 || resp.StatusCode > 299:
+		return resp, s.last
+	}
+	return resp, decodeInto(resp, v)
+}
+
+// requestBytes returns the body every attempt sends: the bytes of a body
+// NewRequest made, or a caller's body read once. nil means no body.
+func requestBytes(req *http.Request) ([]byte, error) {
+	switch b := req.Body.(type) {
+	case nil:
+		return nil, nil
+	case *byteBody:
+		return b.data, nil
+	}
+	if req.Body == http.NoBody {
+		return nil, nil
+	}
+	data, err := io.ReadAll(req.Body)
+	req.Body.Close()
+	if err != nil {
+		return nil, errors.New("apierr: Do: reading the request body: " + err.Error())
+	}
+	if len(data) == 0 {
+		return nil, nil
+	}
+	return data, nil
+}
+
+// decodeInto consumes a 2xx body as Do documents.
+func decodeInto(resp *http.Response, v any) error {
+	switch w := v.(type) {
+	case nil:
+		boundedbody.Drain(resp.Body)
+		return nil
+	case io.Writer:
+		_, err := io.Copy(w, resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return errors.New("apierr: reading the response body: " + err.Error())
+		}
+		return nil
+	}
+	err := json.NewDecoder(resp.Body).Decode(v)
+	boundedbody.Drain(resp.Body)
+	if err != nil && err != io.EOF { // io.EOF: no content, v untouched
+		return errors.New("apierr: decoding the response body: " + err.Error())
+	}
+	return nil
+}
+
+// callKey finds a callState in a context derived from it.
+type callKey struct{}
+
+// callState is the state of one Do. It is also the context of every attempt's
+// request, which is how the retryablehttp hooks, given a context or a
+// response but never the request, find it without allocating a context.
+type callState struct {
+	context.Context // the caller's
+	rreq            retryablehttp.Request
+
+	method     string
+	url        *url.URL
+	redacted   string // url redacted, on first use
+	idempotent bool
+	authorized bool   // authorize was called
+	credential string // what authorize returned for the latest attempt
+
+	attempts int           // attempts sent, the replay included
+	retries  int           // retries granted, the replay excluded
+	replayed bool          // the auth replay happened
+	cost     int64         // budget tokens taken by the latest retry
+	wait     time.Duration // the wait before the next attempt
+	class    codes.RetryClass
+
+	last        error   // the typed error of the latest response
+	lastProblem problem // last as a problem, when it is one
+	final       error   // ends Do: what auth returned on a refused replay
+}
+
+// Value returns the call itself for callKey.
+func (s *callState) Value(key any) any {
+	if key == (callKey{}) {
+		return s
+	}
+	return s.Context.Value(key)
+}
+
+func callOf(ctx context.Context) *callState {
+	if s, ok := ctx.(*callState); ok {
+		return s
+	}
+	s, _ := ctx.Value(callKey{}).(*callState)
+	return s
+}
+
+func (s *callState) redactedURL() string {
+	if s.redacted == "" {
+		s.redacted = redact.URL(s.url)
+	}
+	return s.redacted
+}
+
+// failure is Do's error when retryablehttp returned one: the last typed
+// error, or the error that ended the retries joined with it.
+func (s *callState) failure(err error) error {
+	if err == s.last {
+		return err
+	}
+	err = redactError(err)
+	if s.last == nil {
+		return err
+	}
+	return &retryError{err: err, last: s.last}
+}
+
+// retryError is returned when retrying ended without a response of its
+// own: the context ended during a wait, a retry failed on the network, or
+// the retry could not be authorised. It matches both that error and the
+// last response's typed error.
+type retryError struct {
+	err  error // what ended the retries
+	last error // the typed error of the last response
+}
+
+func (e *retryError) Error() string {
+	return "apierr: " + e.err.Error() + " (last response: " + e.last.Error() + ")"
+}
+
+// Unwrap returns both errors, for errors.Is and errors.As.
+func (e *retryError) Unwrap() []error { return []error{e.err, e.last} }
+
+// redactError removes secrets from the URL that net/http puts in its
+// errors' text.
+func redactError(err error) error {
+	if ue, ok := err.(*url.Error); ok {
+		return &url.Error{Op: ue.Op, URL: redact.String(ue.URL), Err: ue.Err}
+	}
+	return err
+}
