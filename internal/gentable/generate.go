@@ -59,8 +59,8 @@ func Generate(cfg Config) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var t *Table
-	if err := readFile(cfg.path(cfg.Table), func(r io.Reader) (err error) { t, err = ReadTable(r); return err }); err != nil {
+	t, err := ReadTableFile(cfg.path(cfg.Table))
+	if err != nil {
 		return nil, err
 	}
 	names := Overrides{File: filepath.ToSlash(cfg.Names)}
@@ -86,6 +86,13 @@ func (cfg Config) path(p string) string {
 		return p
 	}
 	return filepath.Join(cfg.Dir, p)
+}
+
+// ReadTableFile reads the code table at path; errors name the file.
+func ReadTableFile(path string) (*Table, error) {
+	var t *Table
+	err := readFile(path, func(r io.Reader) (err error) { t, err = ReadTable(r); return err })
+	return t, err
 }
 
 func readFile(path string, parse func(io.Reader) error) error {
