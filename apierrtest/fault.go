@@ -81,8 +81,11 @@ func Slow(d time.Duration) Fault {
 	return func(r *reply) { r.delay = d }
 }
 
-// Drop closes the connection without answering (the server hijacks it); an
-// httpmock responder returns an error instead.
+// Drop closes the connection without an answer: the server hijacks it and
+// closes it after the status line, before the headers end, so the client
+// sees an unexpected EOF. (Were no byte sent, net/http would silently retry
+// a replayable request on a reused connection.) An httpmock responder
+// returns ErrDropped instead.
 func Drop() Fault {
 	return func(r *reply) { r.drop = true }
 }

@@ -3,8 +3,8 @@ package apierrtest
 import (
 	"context"
 	"encoding/base64"
-	"fmt"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"sync"
 	"time"
@@ -120,8 +121,16 @@ func (s *Server[C]) serveEndpoint(w http.ResponseWriter, r *http.Request, body [
 
 // record counts a request and keeps its body; s.mu is held.
 func (s *Server[C]) record(r *http.Request, body []byte, endpoint bool) {
-	if !endpoint {
+	switch {
+	case !endpoint:
 		s.requests++
+	case s.api.session:
+		s.logins++
+	default:
+		s.tokenReq++
+		if form, err := url.ParseQuery(string(body)); err == nil && form.Get("grant_type") == "refresh_token" {
+			s.refreshQ++
+		}
 	}
 	for _, k := range [...]string{r.URL.Path, r.Method + " " + r.URL.Path} {
 		s.attempts[k]++
@@ -159,13 +168,16 @@ func (s *Server[C]) fault(w http.ResponseWriter, r *http.Request, global bool) b
 	return true
 }
 
-// dropConnection closes the client's connection without an answer.
+// dropConnection closes the client's connection after the status line,
+// before the headers end. Some bytes must arrive: net/http silently retries
+// a replayable request when a reused connection closes before the first byte.
 func dropConnection(w http.ResponseWriter) {
 	conn, _, err := http.NewResponseController(w).Hijack()
 	if err != nil {
 		// Not hijackable (HTTP/2): net/http resets the stream on this value.
 		panic(http.ErrAbortHandler)
 	}
+	_, _ = conn.Write([]byte("HTTP/1.1 200 OK\r\n"))
 	_ = conn.Close()
 }
 

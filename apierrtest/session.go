@@ -53,9 +53,6 @@ func (s *Server[C]) Credentials() Credentials {
 
 // serveLogin answers both exos login endpoints.
 func (s *Server[C]) serveLogin(w http.ResponseWriter, r *http.Request, body []byte) {
-	s.mu.Lock()
-	s.logins++
-	s.mu.Unlock()
 	if r.Method != http.MethodPost {
 		s.exosFail(w, r, exos.MethodNotAllowed, 405)
 		return

@@ -112,9 +112,6 @@ func (s *Server[C]) RevokeRefreshTokens() {
 // serveToken answers the token endpoint: client_credentials, and
 // refresh_token with rotation where the API has refresh tokens.
 func (s *Server[C]) serveToken(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	s.tokenReq++
-	s.mu.Unlock()
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		writeJSON(w, "application/json", http.StatusMethodNotAllowed, oauthError{"invalid_request", "use POST"})
@@ -125,11 +122,6 @@ func (s *Server[C]) serveToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	grantType := r.PostForm.Get("grant_type")
-	if grantType == "refresh_token" {
-		s.mu.Lock()
-		s.refreshQ++
-		s.mu.Unlock()
-	}
 
 	if id, secret := clientAuth(r); id != s.cfg.clientID || secret != s.cfg.clientSecret {
 		w.Header().Set("WWW-Authenticate", `Basic realm="apierrtest"`)
