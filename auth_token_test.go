@@ -74,7 +74,7 @@ func newTestCache(t *testing.T, src credentialSource, clk *authClock, cfg authCo
 }
 
 func TestTokenCacheWindows(t *testing.T) {
-	defer goleak.VerifyNone(t)
+	authNoLeaks(t)
 	clk := newAuthClock()
 	src := &authFakeSource{life: time.Hour, gate: make(chan struct{}), started: make(chan struct{}, 1)}
 	c := newTestCache(t, src, clk, authConfig{soft: 5 * time.Minute, hard: time.Minute})
@@ -133,7 +133,7 @@ func TestTokenCacheWindows(t *testing.T) {
 }
 
 func TestTokenCacheShortLivedTokenWindowsShrink(t *testing.T) {
-	defer goleak.VerifyNone(t)
+	authNoLeaks(t)
 	clk := newAuthClock()
 	src := &authFakeSource{life: 20 * time.Second}
 	c := newTestCache(t, src, clk, authConfig{soft: 2 * time.Minute, hard: 10 * time.Second})
@@ -148,7 +148,7 @@ func TestTokenCacheShortLivedTokenWindowsShrink(t *testing.T) {
 }
 
 func TestTokenCacheRefreshIsDetachedFromCaller(t *testing.T) {
-	defer goleak.VerifyNone(t)
+	authNoLeaks(t)
 	clk := newAuthClock()
 	src := &authFakeSource{life: time.Hour, gate: make(chan struct{}), started: make(chan struct{}, 1)}
 	c := newTestCache(t, src, clk, authConfig{})
@@ -170,7 +170,7 @@ func TestTokenCacheRefreshIsDetachedFromCaller(t *testing.T) {
 }
 
 func TestTokenCacheRefreshTimeout(t *testing.T) {
-	defer goleak.VerifyNone(t)
+	authNoLeaks(t)
 	src := &authFakeSource{life: time.Hour, gate: make(chan struct{})} // never opened
 	c := newTestCache(t, src, newAuthClock(), authConfig{timeout: 30 * time.Millisecond})
 	start := time.Now()
@@ -182,7 +182,7 @@ func TestTokenCacheRefreshTimeout(t *testing.T) {
 }
 
 func TestTokenCacheInvalidateIsCompareAndSwap(t *testing.T) {
-	defer goleak.VerifyNone(t)
+	authNoLeaks(t)
 	src := &authFakeSource{life: time.Hour}
 	c := newTestCache(t, src, newAuthClock(), authConfig{})
 	ctx := context.Background()
@@ -200,7 +200,7 @@ func TestTokenCacheInvalidateIsCompareAndSwap(t *testing.T) {
 }
 
 func TestTokenCacheFailsFastDuringHold(t *testing.T) {
-	defer goleak.VerifyNone(t)
+	authNoLeaks(t)
 	clk := newAuthClock()
 	src := &authFakeSource{life: time.Hour}
 	hold := error(&AuthError{Op: "login", Status: 403, Code: "300007", kind: ErrLoginThrottled, RetryAfter: time.Minute, hold: time.Minute})
@@ -222,7 +222,7 @@ func TestTokenCacheFailsFastDuringHold(t *testing.T) {
 }
 
 func TestTokenCacheErrorWithoutHoldIsRetried(t *testing.T) {
-	defer goleak.VerifyNone(t)
+	authNoLeaks(t)
 	src := &authFakeSource{life: time.Hour}
 	boom := error(&AuthError{Op: "token", Status: 503})
 	src.fail.Store(&boom)
@@ -236,7 +236,7 @@ func TestTokenCacheErrorWithoutHoldIsRetried(t *testing.T) {
 }
 
 func TestTokenCacheCloseEndsRefresh(t *testing.T) {
-	defer goleak.VerifyNone(t)
+	authNoLeaks(t)
 	src := &authFakeSource{life: time.Hour, gate: make(chan struct{}), started: make(chan struct{}, 1)}
 	c := newTokenCache(src, &authConfig{}, nil)
 	errc := make(chan error)
@@ -253,7 +253,7 @@ func TestTokenCacheCloseEndsRefresh(t *testing.T) {
 }
 
 func TestTokenCacheHookSeesTokensInOrderBeforeUse(t *testing.T) {
-	defer goleak.VerifyNone(t)
+	authNoLeaks(t)
 	src := &authFakeSource{life: time.Hour}
 	var seen []string
 	var c *tokenCache
@@ -291,4 +291,10 @@ func TestTokenCacheRejectsBadTokens(t *testing.T) {
 			assert.ErrorIs(t, err, ErrUnauthorized)
 		})
 	}
+}
+
+// authNoLeaks checks for leaked goroutines after the test and all its
+// cleanups (servers, caches) are done: call it first.
+func authNoLeaks(t *testing.T) {
+	t.Cleanup(func() { goleak.VerifyNone(t) })
 }
