@@ -200,7 +200,7 @@ func authProblem(header http.Header) (*http.Response, error) {
 // authTestCode stands in for an API's code type.
 type authTestCode string
 
-func (c authTestCode) Error() string { return "test: " + string(c) }
+func (c authTestCode) Error() string    { return "test: " + string(c) }
 func (c authTestCode) Info() codes.Info { return codes.Info{} }
 
 func TestClientCredentialsTokenIsCached(t *testing.T) {
