@@ -207,7 +207,7 @@ func (a *authConfig) build(c *Client) (authenticator, error) {
 	if err := checkPlainHTTP("base URL", c.base, a.plainHTTP); err != nil {
 		return nil, err
 	}
-	retry := newEndpointRetry(c.policy)
+	retry := newEndpointRetry(c)
 	auth := &tokenAuth{origin: newAuthOrigin(c.base), log: c.log}
 	var src credentialSource
 	switch {
@@ -331,41 +331,17 @@ func (t *tokenAuth) close(ctx context.Context) error {
 }
 
 // authOrigin is the base URL's origin: scheme, host and port.
-type authOrigin struct {
-	scheme, host   string // as in the base URL, for the fast path
-	hostname, port string // lower-cased, port made explicit
-}
+type authOrigin struct{ base *url.URL }
 
-func newAuthOrigin(u *url.URL) authOrigin {
-	return authOrigin{
-		scheme: u.Scheme, host: u.Host,
-		hostname: strings.ToLower(u.Hostname()), port: effectivePort(u),
-	}
-}
+func newAuthOrigin(u *url.URL) authOrigin { return authOrigin{base: u} }
 
-// matches reports whether u has the same origin; it does not allocate.
+// matches reports whether u has the base URL's origin; the common case,
+// the base URL's own host and scheme, is two string comparisons.
 func (o authOrigin) matches(u *url.URL) bool {
-	if u == nil {
-		return false
-	}
-	if u.Host == o.host && u.Scheme == o.scheme {
+	if u != nil && u.Host == o.base.Host && u.Scheme == o.base.Scheme {
 		return true
 	}
-	return strings.EqualFold(u.Scheme, o.scheme) &&
-		strings.EqualFold(u.Hostname(), o.hostname) && effectivePort(u) == o.port
-}
-
-func effectivePort(u *url.URL) string {
-	if p := u.Port(); p != "" {
-		return p
-	}
-	switch strings.ToLower(u.Scheme) {
-	case "https":
-		return "443"
-	case "http":
-		return "80"
-	}
-	return ""
+	return sameOrigin(u, o.base)
 }
 
 // checkPlainHTTP refuses credentials over plain http to a host that is not

@@ -233,8 +233,8 @@ func TestExosNoLoginStorm(t *testing.T) {
 		wantTitle string
 	}{
 		{name: "300007 too many sessions, no Retry-After: LockoutWait",
-			refusal:  authScripted{status: http.StatusForbidden, body: `{"ErrorCode":300007,"Message":"Maximum number of concurrent users reached"}`},
-			code:     exos.MaximumConcurrentUsersReached, wantWait: time.Minute, wantKind: ErrLoginThrottled},
+			refusal: authScripted{status: http.StatusForbidden, body: `{"ErrorCode":300007,"Message":"Maximum number of concurrent users reached"}`},
+			code:    exos.MaximumConcurrentUsersReached, wantWait: time.Minute, wantKind: ErrLoginThrottled},
 		{name: "300016 too many failed logins, Retry-After",
 			refusal: authScripted{status: http.StatusTooManyRequests, header: http.Header{"Retry-After": {"120"}},
 				body: `{"errorCode":"300016","message":"Number of maximum failed logins allowed is reached"}`},

@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/accessapi/apierr/internal/redact"
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 )
@@ -127,9 +126,7 @@ func tokenError(op string, err error, secrets []string) (*AuthError, bool) {
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		c := *ue
-		c.URL = redact.String(ue.URL)
-		return &AuthError{Op: op, Err: &c}, true
+		return &AuthError{Op: op, Err: redactError(ue)}, true
 	}
 	return &AuthError{Op: op, Err: err}, false
 }

@@ -8,24 +8,26 @@ import (
 	"golang.org/x/oauth2"
 )
 
-// Fallbacks when the client's policy leaves a field at zero.
-const (
-	authMinWait = 100 * time.Millisecond
-	authMaxWait = 5 * time.Second
-)
-
 // endpointRetry retries token and login requests (429, 5xx, network
 // errors) under the client's RetryPolicy: exponential backoff with full
 // jitter, Retry-After honoured up to MaxRetryAfter and the context deadline.
 type endpointRetry struct {
 	policy RetryPolicy
 	sleep  func(ctx context.Context, d time.Duration) error // seam for tests
-	jitter func(n int64) int64                              // uniform in [0, n)
+	jitter func() float64                                   // in [0, 1)
 	now    func() time.Time
 }
 
-func newEndpointRetry(p RetryPolicy) endpointRetry {
-	return endpointRetry{policy: p, sleep: sleepCtx, jitter: rand.Int64N, now: time.Now}
+// newEndpointRetry uses the client's policy, jitter and clock.
+func newEndpointRetry(c *Client) endpointRetry {
+	r := endpointRetry{policy: c.policy, sleep: sleepCtx, jitter: c.jitter, now: c.now}
+	if r.jitter == nil {
+		r.jitter = rand.Float64
+	}
+	if r.now == nil {
+		r.now = time.Now
+	}
+	return r
 }
 
 // attempt makes one request. It returns the token, or the typed error and
@@ -51,7 +53,7 @@ func (r endpointRetry) do(ctx context.Context, call attempt) (*oauth2.Token, err
 		}
 		wait := err.RetryAfter
 		if wait == 0 {
-			wait = r.backoff(n)
+			wait = r.policy.backoff(n, r.jitter())
 		} else if r.policy.MaxRetryAfter > 0 && wait > r.policy.MaxRetryAfter {
 			err.hold = wait
 			return nil, err
@@ -66,31 +68,6 @@ func (r endpointRetry) do(ctx context.Context, call attempt) (*oauth2.Token, err
 			return nil, err
 		}
 	}
-}
-
-// backoff is the wait before attempt n+1: uniform in [MinWait, MinWait·2^(n-1)],
-// capped at MaxWait.
-func (r endpointRetry) backoff(n int) time.Duration {
-	lo, hi := r.policy.MinWait, r.policy.MaxWait
-	if lo <= 0 {
-		lo = authMinWait
-	}
-	if hi <= 0 {
-		hi = max(authMaxWait, lo)
-	}
-	ceil := lo
-	for i := 1; i < n && ceil < hi; i++ {
-		if ceil > hi/2 {
-			ceil = hi // doubling would pass hi, or overflow
-			break
-		}
-		ceil *= 2
-	}
-	ceil = min(ceil, hi)
-	if ceil <= lo {
-		return lo
-	}
-	return lo + time.Duration(r.jitter(int64(ceil-lo)+1))
 }
 
 // sleepCtx waits for d or until ctx is done.
