@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"bytes"
 	"sync"
 )
 
@@ -134,14 +135,10 @@ func foldKey(dst, key []byte) ([]byte, bool) {
 		return nil, false
 	}
 	name := key[1 : len(key)-1]
-	for _, c := range name {
-		if c == '\\' { // an escaped key: decode it first (rare)
-			s, ok := decodeString(key)
-			if !ok || len(s) > maxKeyLen {
-				return nil, false
-			}
-			name = []byte(s)
-			break
+	if bytes.IndexByte(name, '\\') >= 0 { // an escaped key: decode it first (rare)
+		name = []byte(unescape(name))
+		if len(name) > maxKeyLen {
+			return nil, false
 		}
 	}
 	for _, c := range name {

@@ -63,9 +63,9 @@ func skipTag(b []byte, i int) int {
 	case bytes.HasPrefix(rest, []byte("<!--")):
 		return skipPast(b, i+4, "-->")
 	case hasPrefixFold(rest, "<script"):
-		return skipPast(b, i+7, "</script")
+		return skipPast(b, skipPast(b, i+7, "</script"), ">")
 	case hasPrefixFold(rest, "<style"):
-		return skipPast(b, i+6, "</style")
+		return skipPast(b, skipPast(b, i+6, "</style"), ">")
 	}
 	return skipPast(b, i+1, ">")
 }
@@ -83,23 +83,25 @@ func skipPast(b []byte, i int, end string) int {
 }
 
 // elementContent returns what lies between <name …> and </name, compared
-// case-insensitively; an unclosed element runs to the end.
+// case-insensitively, outside comments, scripts and styles; an unclosed
+// element runs to the end.
 func elementContent(b []byte, name string) ([]byte, bool) {
-	for off := 0; off < len(b); {
-		j := indexFold(b[off:], "<"+name)
+	for i := 0; i < len(b); {
+		j := bytes.IndexByte(b[i:], '<')
 		if j < 0 {
 			return nil, false
 		}
-		start := off + j + 1 + len(name)
-		off = start
-		if start < len(b) && b[start] != '>' && b[start] != '/' && !isSpace(b[start]) {
-			continue // <titlex>, <h1x>
+		i += j
+		end := i + 1 + len(name)
+		if !hasPrefixFold(b[i+1:], name) || (end < len(b) && b[end] != '>' && b[end] != '/' && !isSpace(b[end])) {
+			i = skipTag(b, i) // another tag (<titlex> too), a comment, a script
+			continue
 		}
-		gt := bytes.IndexByte(b[start:], '>')
+		gt := bytes.IndexByte(b[end:], '>')
 		if gt < 0 {
 			return nil, false
 		}
-		inner := b[start+gt+1:]
+		inner := b[end+gt+1:]
 		if k := indexFold(inner, "</"+name); k >= 0 {
 			inner = inner[:k]
 		}
