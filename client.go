@@ -37,6 +37,7 @@ type Client struct {
 	policy RetryPolicy   // also applied to token-endpoint 429/5xx
 	auth   authenticator // nil: requests are sent as they are
 
+	baseURL    string                // base as text, ending in "/"
 	rc         *retryablehttp.Client // sends with the hooks in retry.go
 	pool       *poolShield           // hc's transport
 	decoder    Decoder
@@ -116,6 +117,7 @@ func New(opts ...Option) (*Client, error) {
 
 	c := &Client{
 		base:      cfg.base,
+		baseURL:   cfg.base.String(),
 		hc:        &hc,
 		log:       cfg.log,
 		policy:    cfg.policy,
@@ -175,22 +177,17 @@ func (c *Client) NewRequest(ctx context.Context, method, path string, body any) 
 	if ctx == nil {
 		return nil, errors.New("apierr: NewRequest: nil context")
 	}
-	if !strings.HasPrefix(path, "//") {
-		path = strings.TrimPrefix(path, "/")
-	}
-	ref, err := url.Parse(path)
+	u, err := c.resolve(path)
 	if err != nil {
-		return nil, errors.New("apierr: NewRequest: " + redactError(err).Error())
+		return nil, err
 	}
-	u := c.base.ResolveReference(ref)
-
 	var data []byte
 	if body != nil {
 		if data, err = json.Marshal(body); err != nil {
 			return nil, errors.New("apierr: NewRequest: encoding the body: " + err.Error())
 		}
 	}
-	req, err := http.NewRequestWithContext(ctx, method, u.String(), nil)
+	req, err := http.NewRequestWithContext(ctx, method, u, nil)
 	if err != nil {
 		return nil, errors.New("apierr: NewRequest: " + redactError(err).Error())
 	}
@@ -208,6 +205,56 @@ func (c *Client) NewRequest(ctx context.Context, method, path string, body any) 
 	}
 	return req, nil
 }
+
+// resolve returns the URL of path. For a plain relative path, the common
+// case, base + path is what url.ResolveReference gives, without parsing
+// and printing a URL once more.
+func (c *Client) resolve(path string) (string, error) {
+	if !strings.HasPrefix(path, "//") {
+		path = strings.TrimPrefix(path, "/")
+	}
+	if plainPath(path) {
+		return c.baseURL + path, nil
+	}
+	ref, err := url.Parse(path)
+	if err != nil {
+		return "", errors.New("apierr: NewRequest: " + redactError(err).Error())
+	}
+	return c.base.ResolveReference(ref).String(), nil
+}
+
+// plainPath reports a relative path made of characters that need no
+// escaping, without a scheme or dot segments.
+func plainPath(p string) bool {
+	if i := strings.IndexAny(p, "?#"); i >= 0 {
+		p = p[:i]
+	}
+	if strings.HasPrefix(p, "//") {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if !plainPathByte[p[i]] {
+			return false
+		}
+	}
+	for p != "" {
+		var seg string
+		seg, p, _ = strings.Cut(p, "/")
+		if seg == "." || seg == ".." {
+			return false
+		}
+	}
+	return true
+}
+
+// plainPathByte: unreserved, sub-delims, "@", "/" and "%" (RFC 3986); not
+// ":", which may end a scheme.
+var plainPathByte = func() (t [256]bool) {
+	for _, c := range []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=@/%") {
+		t[c] = true
+	}
+	return t
+}()
 
 // Header values shared by every request; net/http never modifies them.
 var (

@@ -120,6 +120,24 @@ func TestNewRequest(t *testing.T) {
 		})
 	}
 
+	t.Run("the fast path resolves as url.ResolveReference does", func(t *testing.T) {
+		for _, base := range []string{"https://example.test/api/v1/", "https://example.test/", "http://example.test:8080/a%2Fb/"} {
+			c, err := New(WithBaseURL(base))
+			require.NoError(t, err)
+			for _, p := range []string{"Owners", "Owners/o1/Grants", "a b/ü", "a%2Fb/c", "x?q=a:b&r=./..", "x#frag", "",
+				"a/./b", "a/../b", "..", ".", "a:b", "/abs/x", "x/", "x//y", "?only=query", "%7Euser", "//other.test/y", "a%2Fb%20c"} {
+				req, err := c.NewRequest(context.Background(), "GET", p, nil)
+				require.NoError(t, err, p)
+				rel := p
+				if !strings.HasPrefix(p, "//") {
+					rel = strings.TrimPrefix(p, "/") // the base path is kept
+				}
+				ref, err := url.Parse(rel)
+				require.NoError(t, err, p)
+				assert.Equal(t, c.base.ResolveReference(ref).String(), req.URL.String(), "%s + %s", base, p)
+			}
+		}
+	})
 	t.Run("JSON body", func(t *testing.T) {
 		req, err := c.NewRequest(context.Background(), "PUT", "Grants", struct {
 			Lock string `json:"lock"`

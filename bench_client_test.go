@@ -1,0 +1,321 @@
+package apierr_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+	"golang.org/x/oauth2"
+
+	"github.com/accessapi/apierr"
+	"github.com/accessapi/apierr/decode"
+)
+
+// Run with the impl key as columns, so that benchstat prints the ratios to
+// the first column (bare net/http):
+//
+//	go test -run '^$' -bench 'Client' -benchmem -count 10 . > bench-client.txt
+//	go run golang.org/x/perf/cmd/benchstat@latest -col /impl bench-client.txt
+
+const lockJSON = `{"id":"lock-1","name":"Front door","state":"locked","battery":87,"owner":"o1"}`
+
+type lock struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	State   string `json:"state"`
+	Battery int    `json:"battery"`
+	Owner   string `json:"owner"`
+}
+
+// tapkeyDuplicate is the error body of the error-path benchmark.
+const tapkeyDuplicate = `{"ErrorCode":"Duplicate","ErrorMessage":"only one grant allowed per lock and user/card","ErrorDetails":"","UserErrorMessage":""}`
+
+// memoryTransport answers every request from memory, so that only the
+// client's own work is timed.
+type memoryTransport struct {
+	status int
+	body   []byte
+	header http.Header
+}
+
+func (m *memoryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+		req.Body.Close()
+	}
+	return &http.Response{
+		StatusCode: m.status, Header: m.header, ContentLength: int64(len(m.body)),
+		Body: io.NopCloser(bytes.NewReader(m.body)), Request: req,
+	}, nil
+}
+
+func okTransport() *memoryTransport {
+	return &memoryTransport{status: 200, body: []byte(lockJSON), header: http.Header{"Content-Type": {"application/json"}}}
+}
+
+// pooledTransport is what every variant uses over loopback: the pool size
+// apierr gives its own transport, so that only the client layers differ.
+func pooledTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 100
+	return t
+}
+
+// decodeJSON is the JSON handling every variant does on a 2xx.
+func decodeJSON(b *testing.B, resp *http.Response, v any) {
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		b.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+}
+
+// The three ways to GET a lock.
+
+func getNetHTTP(b *testing.B, hc *http.Client, base string, body []byte) {
+	var rd io.Reader
+	method := "GET"
+	if body != nil {
+		rd, method = bytes.NewReader(body), "POST"
+	}
+	req, err := http.NewRequestWithContext(context.Background(), method, base+"/api/v1/locks/lock-1", rd)
+	if err != nil {
+		b.Fatal(err)
+	}
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var v lock
+	decodeJSON(b, resp, &v)
+}
+
+func getRetryable(b *testing.B, rc *retryablehttp.Client, base string, body []byte) {
+	method := "GET"
+	var raw any
+	if body != nil {
+		method, raw = "POST", body
+	}
+	req, err := retryablehttp.NewRequestWithContext(context.Background(), method, base+"/api/v1/locks/lock-1", raw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := rc.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var v lock
+	decodeJSON(b, resp, &v)
+}
+
+func getAPIErr(b *testing.B, c *apierr.Client, body any) {
+	method := "GET"
+	if body != nil {
+		method = "POST"
+	}
+	req, err := c.NewRequest(context.Background(), method, "locks/lock-1", body)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var v lock
+	if _, err := c.Do(req, &v); err != nil {
+		b.Fatal(err)
+	}
+}
+
+func newRetryable(hc *http.Client) *retryablehttp.Client {
+	rc := retryablehttp.NewClient()
+	rc.HTTPClient, rc.Logger = hc, nil
+	return rc
+}
+
+func newBenchClient(b *testing.B, base string, hc *http.Client, opts ...apierr.Option) *apierr.Client {
+	all := []apierr.Option{apierr.WithBaseURL(base + "/api/v1"), apierr.WithDecoder(decode.Tapkey)}
+	if hc != nil {
+		all = append(all, apierr.WithHTTPClient(hc))
+	}
+	c, err := apierr.New(append(all, opts...)...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+// freshTokens is a token source that returns a new long-lived token on
+// every call, as WithTokenSource requires.
+type freshTokens struct{}
+
+func (freshTokens) Token() (*oauth2.Token, error) {
+	return &oauth2.Token{AccessToken: "at-0123456789", TokenType: "Bearer", Expiry: time.Now().Add(time.Hour)}, nil
+}
+
+func BenchmarkClientGetLoopback(b *testing.B) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, lockJSON)
+	}))
+	defer srv.Close()
+
+	b.Run("impl=nethttp", func(b *testing.B) {
+		hc := &http.Client{Transport: pooledTransport()}
+		b.ReportAllocs()
+		for range b.N {
+			getNetHTTP(b, hc, srv.URL, nil)
+		}
+	})
+	b.Run("impl=retryablehttp", func(b *testing.B) {
+		rc := newRetryable(&http.Client{Transport: pooledTransport()})
+		b.ReportAllocs()
+		for range b.N {
+			getRetryable(b, rc, srv.URL, nil)
+		}
+	})
+	b.Run("impl=apierr", func(b *testing.B) {
+		c := newBenchClient(b, srv.URL, nil)
+		b.ReportAllocs()
+		for range b.N {
+			getAPIErr(b, c, nil)
+		}
+	})
+}
+
+func BenchmarkClientGetInMemory(b *testing.B) {
+	const base = "https://api.example.test"
+	b.Run("impl=nethttp", func(b *testing.B) {
+		hc := &http.Client{Transport: okTransport()}
+		b.ReportAllocs()
+		for range b.N {
+			getNetHTTP(b, hc, base, nil)
+		}
+	})
+	b.Run("impl=retryablehttp", func(b *testing.B) {
+		rc := newRetryable(&http.Client{Transport: okTransport()})
+		b.ReportAllocs()
+		for range b.N {
+			getRetryable(b, rc, base, nil)
+		}
+	})
+	b.Run("impl=retryablehttp+oauth2", func(b *testing.B) {
+		ts := oauth2.ReuseTokenSource(nil, freshTokens{})
+		rc := newRetryable(&http.Client{Transport: &oauth2.Transport{Source: ts, Base: okTransport()}})
+		b.ReportAllocs()
+		for range b.N {
+			getRetryable(b, rc, base, nil)
+		}
+	})
+	b.Run("impl=apierr", func(b *testing.B) {
+		c := newBenchClient(b, base, &http.Client{Transport: okTransport()})
+		b.ReportAllocs()
+		for range b.N {
+			getAPIErr(b, c, nil)
+		}
+	})
+	b.Run("impl=apierr+auth", func(b *testing.B) {
+		c := newBenchClient(b, base, &http.Client{Transport: okTransport()}, apierr.WithTokenSource(freshTokens{}))
+		b.ReportAllocs()
+		for range b.N {
+			getAPIErr(b, c, nil)
+		}
+	})
+}
+
+func BenchmarkClientPost1KiB(b *testing.B) {
+	const base = "https://api.example.test"
+	payload := map[string]string{"note": strings.Repeat("x", 1000)}
+	b.Run("impl=nethttp", func(b *testing.B) {
+		hc := &http.Client{Transport: okTransport()}
+		b.ReportAllocs()
+		for range b.N {
+			body, _ := json.Marshal(payload)
+			getNetHTTP(b, hc, base, body)
+		}
+	})
+	b.Run("impl=retryablehttp", func(b *testing.B) {
+		rc := newRetryable(&http.Client{Transport: okTransport()})
+		b.ReportAllocs()
+		for range b.N {
+			body, _ := json.Marshal(payload)
+			getRetryable(b, rc, base, body)
+		}
+	})
+	b.Run("impl=apierr", func(b *testing.B) {
+		c := newBenchClient(b, base, &http.Client{Transport: okTransport()})
+		b.ReportAllocs()
+		for range b.N {
+			getAPIErr(b, c, payload)
+		}
+	})
+}
+
+func BenchmarkClientParallel64(b *testing.B) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, lockJSON)
+	}))
+	defer srv.Close()
+	parallelism := max(1, 64/runtime.GOMAXPROCS(0))
+
+	b.Run("impl=nethttp", func(b *testing.B) {
+		hc := &http.Client{Transport: pooledTransport()}
+		b.ReportAllocs()
+		b.SetParallelism(parallelism)
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				getNetHTTP(b, hc, srv.URL, nil)
+			}
+		})
+	})
+	b.Run("impl=apierr", func(b *testing.B) {
+		c := newBenchClient(b, srv.URL, nil)
+		b.ReportAllocs()
+		b.SetParallelism(parallelism)
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				getAPIErr(b, c, nil)
+			}
+		})
+	})
+}
+
+func BenchmarkClientErrorPath(b *testing.B) {
+	const base = "https://api.example.test"
+	b.Run("impl=success", func(b *testing.B) {
+		c := newBenchClient(b, base, &http.Client{Transport: okTransport()})
+		b.ReportAllocs()
+		for range b.N {
+			getAPIErr(b, c, nil)
+		}
+	})
+	b.Run("impl=error400tapkey", func(b *testing.B) {
+		rt := &memoryTransport{status: 400, body: []byte(tapkeyDuplicate), header: http.Header{"Content-Type": {"application/json"}}}
+		c := newBenchClient(b, base, &http.Client{Transport: rt})
+		b.ReportAllocs()
+		for range b.N {
+			req, err := c.NewRequest(context.Background(), "GET", "locks/lock-1", nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var v lock
+			if _, err := c.Do(req, &v); err == nil {
+				b.Fatal("want an error")
+			}
+		}
+	})
+}
