@@ -37,7 +37,6 @@ type exosTestServer struct {
 	logouts   []string // Authorization of each logout
 	sessions  map[string]bool
 	script    []authScripted // login responses to send first
-	newReply  func(id string) string
 }
 
 func newExosTestServer(t *testing.T) *exosTestServer {

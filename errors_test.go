@@ -29,7 +29,7 @@ func TestProblemErrorText(t *testing.T) {
 		{
 			"tapkey duplicate",
 			&Problem[tapkey.Code]{Status: 409, Code: tapkey.Code("Duplicate"),
-				Title: "only one grant allowed per lock and user/card",
+				Title:  "only one grant allowed per lock and user/card",
 				Method: "PUT", URL: "https://example.tapkey.io/api/v1/Owners/o1/Grants?x=1"},
 			"tapkey: 409 Conflict: Duplicate: only one grant allowed per lock and user/card (PUT /api/v1/Owners/o1/Grants)",
 		},
