@@ -57,3 +57,12 @@ func (g Generic) Info() Info { return Info{} }
 
 // API returns the empty string: a generic code belongs to no known API.
 func (g Generic) API() string { return "" }
+
+// ErrorText is the text of a catalogue code's Error method:
+// "<api>: <code>", followed by ": <description>" when the code is documented.
+func ErrorText(api, code string, info Info) string {
+	if info.Description == "" {
+		return api + ": " + code
+	}
+	return api + ": " + code + ": " + info.Description
+}

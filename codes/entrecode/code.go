@@ -22,12 +22,7 @@ import (
 type Code int
 
 // Error returns "entrecode: <code>" followed by the documented description.
-func (c Code) Error() string {
-	if d := c.Info().Description; d != "" {
-		return "entrecode: " + c.String() + ": " + d
-	}
-	return "entrecode: " + c.String()
-}
+func (c Code) Error() string { return codes.ErrorText("entrecode", c.String(), c.Info()) }
 
 // String returns the code as entrecode writes it: a family keeps its three
 // digits (Code(0) is "000").

@@ -14,12 +14,7 @@ import (
 type Code int
 
 // Error returns "exos: <code>" followed by the documented description.
-func (c Code) Error() string {
-	if d := c.Info().Description; d != "" {
-		return "exos: " + c.String() + ": " + d
-	}
-	return "exos: " + c.String()
-}
+func (c Code) Error() string { return codes.ErrorText("exos", c.String(), c.Info()) }
 
 // String returns the code as exos sends it.
 func (c Code) String() string { return strconv.Itoa(int(c)) }

@@ -11,12 +11,7 @@ import "github.com/accessapi/apierr/codes"
 type Code string
 
 // Error returns "tapkey: <code>" followed by the documented description.
-func (c Code) Error() string {
-	if d := c.Info().Description; d != "" {
-		return "tapkey: " + string(c) + ": " + d
-	}
-	return "tapkey: " + string(c)
-}
+func (c Code) Error() string { return codes.ErrorText("tapkey", string(c), c.Info()) }
 
 // String returns the code as Tapkey sends it.
 func (c Code) String() string { return string(c) }

@@ -18,12 +18,7 @@ import (
 type Code int
 
 // Error returns "usta: <code>" followed by the documented description.
-func (c Code) Error() string {
-	if d := c.Info().Description; d != "" {
-		return "usta: " + c.String() + ": " + d
-	}
-	return "usta: " + c.String()
-}
+func (c Code) Error() string { return codes.ErrorText("usta", c.String(), c.Info()) }
 
 // String returns the code as USTA sends it.
 func (c Code) String() string { return strconv.Itoa(int(c)) }
