@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -14,16 +15,21 @@ import (
 
 	"github.com/hashicorp/go-retryablehttp"
 	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/accessapi/apierr"
+	"github.com/accessapi/apierr/codes/tapkey"
 	"github.com/accessapi/apierr/decode"
 )
 
-// Run with the impl key as columns, so that benchstat prints the ratios to
-// the first column (bare net/http):
+// The sub-benchmarks of each benchmark are the implementations (impl=…),
+// so that benchstat -col /impl prints the ratios to the first one. Run the
+// test binary once per count, so that the implementations interleave and
+// share the machine's noise (BENCHMARKS.md has the exact commands):
 //
-//	go test -run '^$' -bench 'Client' -benchmem -count 10 . > bench-client.txt
-//	go run golang.org/x/perf/cmd/benchstat@latest -col /impl bench-client.txt
+//	go test -c -o /tmp/apierr.test .
+//	for i in $(seq 10); do /tmp/apierr.test -test.run '^$' -test.bench 'Client|Auth' -test.benchmem -test.benchtime 300ms; done > /tmp/bench-client.txt
+//	go run golang.org/x/perf/cmd/benchstat@latest -col /impl /tmp/bench-client.txt
 
 const lockJSON = `{"id":"lock-1","name":"Front door","state":"locked","battery":87,"owner":"o1"}`
 
@@ -55,6 +61,37 @@ func (m *memoryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		StatusCode: m.status, Header: m.header, ContentLength: int64(len(m.body)),
 		Body: io.NopCloser(bytes.NewReader(m.body)), Request: req,
 	}, nil
+}
+
+// tokenJSON is a client credentials reply valid for an hour.
+const tokenJSON = `{"access_token":"at-0123456789","token_type":"Bearer","expires_in":3600}`
+
+// withTokenEndpoint answers POST /oauth/token with tokenJSON and sends
+// everything else to api, so that the client gets its OAuth2 token in
+// memory too.
+type withTokenEndpoint struct{ api http.RoundTripper }
+
+func (t withTokenEndpoint) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Path != "/oauth/token" {
+		return t.api.RoundTrip(req)
+	}
+	tok := &memoryTransport{status: 200, body: []byte(tokenJSON), header: http.Header{"Content-Type": {"application/json"}}}
+	return tok.RoundTrip(req)
+}
+
+// clientCredentials is the OAuth2 client of the in-memory benchmarks.
+func clientCredentials(base string) apierr.Option {
+	return apierr.WithClientCredentials(&clientcredentials.Config{
+		ClientID: "bench", ClientSecret: "secret", TokenURL: base + "/oauth/token",
+		AuthStyle: oauth2.AuthStyleInHeader,
+	})
+}
+
+// warm sends one request, so that the token is cached and the pool holds a
+// connection before the timer starts.
+func warm(b *testing.B, c *apierr.Client) {
+	getAPIErr(b, c, nil)
+	b.ResetTimer()
 }
 
 func okTransport() *memoryTransport {
@@ -227,9 +264,11 @@ func BenchmarkClientGetInMemory(b *testing.B) {
 			getAPIErr(b, c, nil)
 		}
 	})
-	b.Run("impl=apierr+auth", func(b *testing.B) {
-		c := newBenchClient(b, base, &http.Client{Transport: okTransport()}, apierr.WithTokenSource(freshTokens{}))
+	b.Run("impl=apierr+oauth2", func(b *testing.B) {
+		// The budgeted case: a client credentials token, cached after warm.
+		c := newBenchClient(b, base, &http.Client{Transport: withTokenEndpoint{okTransport()}}, clientCredentials(base))
 		b.ReportAllocs()
+		warm(b, c)
 		for range b.N {
 			getAPIErr(b, c, nil)
 		}
@@ -282,6 +321,16 @@ func BenchmarkClientParallel64(b *testing.B) {
 			}
 		})
 	})
+	b.Run("impl=retryablehttp", func(b *testing.B) {
+		rc := newRetryable(&http.Client{Transport: pooledTransport()})
+		b.ReportAllocs()
+		b.SetParallelism(parallelism)
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				getRetryable(b, rc, srv.URL, nil)
+			}
+		})
+	})
 	b.Run("impl=apierr", func(b *testing.B) {
 		c := newBenchClient(b, srv.URL, nil)
 		b.ReportAllocs()
@@ -294,18 +343,40 @@ func BenchmarkClientParallel64(b *testing.B) {
 	})
 }
 
+// tapkeyError is what a caller of bare net/http or retryablehttp does with
+// the 400: read the body and decode it into the Tapkey error struct.
+func tapkeyError(b *testing.B, resp *http.Response) {
+	if resp.StatusCode != http.StatusBadRequest {
+		b.Fatalf("status %d", resp.StatusCode)
+	}
+	var e struct{ ErrorCode, ErrorMessage, ErrorDetails, UserErrorMessage string }
+	data, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &e); err != nil || e.ErrorCode == "" {
+		b.Fatal("bad error body", err)
+	}
+}
+
+// BenchmarkClientErrorPath compares a 400 with a Tapkey body (impl=apierr-400)
+// with the same client's 200 (impl=apierr-200, the first column), and shows
+// what bare net/http and retryablehttp cost for reading the same 400.
 func BenchmarkClientErrorPath(b *testing.B) {
 	const base = "https://api.example.test"
-	b.Run("impl=success", func(b *testing.B) {
+	bad := func() *memoryTransport {
+		return &memoryTransport{status: 400, body: []byte(tapkeyDuplicate), header: http.Header{"Content-Type": {"application/json"}}}
+	}
+	b.Run("impl=apierr-200", func(b *testing.B) {
 		c := newBenchClient(b, base, &http.Client{Transport: okTransport()})
 		b.ReportAllocs()
 		for range b.N {
 			getAPIErr(b, c, nil)
 		}
 	})
-	b.Run("impl=error400tapkey", func(b *testing.B) {
-		rt := &memoryTransport{status: 400, body: []byte(tapkeyDuplicate), header: http.Header{"Content-Type": {"application/json"}}}
-		c := newBenchClient(b, base, &http.Client{Transport: rt})
+	b.Run("impl=apierr-400", func(b *testing.B) {
+		c := newBenchClient(b, base, &http.Client{Transport: bad()})
 		b.ReportAllocs()
 		for range b.N {
 			req, err := c.NewRequest(context.Background(), "GET", "locks/lock-1", nil)
@@ -313,9 +384,43 @@ func BenchmarkClientErrorPath(b *testing.B) {
 				b.Fatal(err)
 			}
 			var v lock
-			if _, err := c.Do(req, &v); err == nil {
-				b.Fatal("want an error")
+			_, err = c.Do(req, &v)
+			var p *apierr.Problem[tapkey.Code]
+			if !errors.As(err, &p) || p.Code != tapkey.Duplicate {
+				b.Fatal("want a Tapkey Duplicate, got", err)
 			}
+		}
+	})
+	b.Run("impl=nethttp-400", func(b *testing.B) {
+		hc := &http.Client{Transport: bad()}
+		b.ReportAllocs()
+		for range b.N {
+			req, err := http.NewRequestWithContext(context.Background(), "GET", base+"/api/v1/locks/lock-1", nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			req.Header.Set("Accept", "application/json")
+			resp, err := hc.Do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			tapkeyError(b, resp)
+		}
+	})
+	b.Run("impl=retryablehttp-400", func(b *testing.B) {
+		rc := newRetryable(&http.Client{Transport: bad()})
+		b.ReportAllocs()
+		for range b.N {
+			req, err := retryablehttp.NewRequestWithContext(context.Background(), "GET", base+"/api/v1/locks/lock-1", nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			req.Header.Set("Accept", "application/json")
+			resp, err := rc.Do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			tapkeyError(b, resp)
 		}
 	})
 }

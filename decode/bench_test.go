@@ -70,10 +70,22 @@ func benchResponse(status int) *http.Response {
 	}
 }
 
+// BenchmarkDecode runs, for each API's documented body, encoding/json into
+// the exact struct (impl=json, the baseline), the API's decoder and Auto as
+// sub-benchmarks of one benchmark, so that benchstat -col /impl gives the
+// ratios to the baseline; see BENCHMARKS.md for the command.
 func BenchmarkDecode(b *testing.B) {
 	for _, c := range benchCases {
 		resp, body := benchResponse(c.status), []byte(c.body)
-		b.Run("api="+c.name, func(b *testing.B) {
+		b.Run("api="+c.name+"/impl=json", func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if err := json.Unmarshal(body, c.exact()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("api="+c.name+"/impl=decoder", func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
 				if c.decoder.Decode(resp, body) == nil {
@@ -81,31 +93,11 @@ func BenchmarkDecode(b *testing.B) {
 				}
 			}
 		})
-	}
-}
-
-func BenchmarkAuto(b *testing.B) {
-	for _, c := range benchCases {
-		resp, body := benchResponse(c.status), []byte(c.body)
-		b.Run("api="+c.name, func(b *testing.B) {
+		b.Run("api="+c.name+"/impl=auto", func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
 				if decode.Auto.Decode(resp, body) == nil {
 					b.Fatal("nil error")
-				}
-			}
-		})
-	}
-}
-
-func BenchmarkBaseline(b *testing.B) {
-	for _, c := range benchCases {
-		body := []byte(c.body)
-		b.Run("api="+c.name, func(b *testing.B) {
-			b.ReportAllocs()
-			for i := 0; i < b.N; i++ {
-				if err := json.Unmarshal(body, c.exact()); err != nil {
-					b.Fatal(err)
 				}
 			}
 		})
