@@ -1,0 +1,146 @@
+// Command exos shows the dormakaba exos 9300 API through apierr: a login
+// session (WithExosSession) that logs in again when exos forgets it and
+// logs out on Close, and a switch over exos error codes. It runs in-process
+// against the fake exos API of package apierrtest, which is scripted to fail
+// on cue:
+//
+//	go run ./examples/exos
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/accessapi/apierr"
+	"github.com/accessapi/apierr/apierrtest"
+	"github.com/accessapi/apierr/codes/exos"
+	"github.com/accessapi/apierr/decode"
+)
+
+func main() { os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr)) }
+
+// run is the program: it returns the exit status.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("exos", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintln(stderr, "exos: usage: exos (no arguments)")
+		return 2
+	}
+	if err := story(ctx, stdout); err != nil {
+		fmt.Fprintln(stderr, "exos:", err)
+		return 1
+	}
+	return 0
+}
+
+func story(ctx context.Context, out io.Writer) error {
+	// One session at a time, as a small exos licence allows.
+	srv := apierrtest.NewExos(apierrtest.WithMaxSessions(1))
+	defer srv.Close()
+	cred := srv.Credentials()
+	session := apierr.ExosSession{
+		LoginURL:  srv.LoginURL(), // 4.3.3+ login; Legacy: true with LegacyLoginURL for older installations
+		LogoutURL: srv.LogoutURL(),
+		APIKey:    cred.APIKey,
+		UserName:  cred.UserName,
+		Password:  cred.Password,
+		TenantID:  1,
+	}
+	client, err := newClient(srv.URL(), session)
+	if err != nil {
+		return err
+	}
+	defer client.Close()
+	fmt.Fprintln(out, "exos example: fake exos 9300 API in this process (package apierrtest)")
+
+	var persons struct{ Value []apierrtest.ExosPerson }
+	if err := call(ctx, client, "GET", "persons", nil, &persons); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "GET persons: %d person(s) (logins: %d)\n", len(persons.Value), srv.Logins())
+
+	srv.RevokeAll() // exos forgot the session: the next call gets 300008
+	if err := call(ctx, client, "GET", "persons", nil, &persons); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "session expired: GET persons got 300008, logged in again, replayed: ok (logins: %d)\n", srv.Logins())
+
+	assign := map[string]string{"AccessRightId": "AR-1"}
+	srv.Fail(exos.ConcurrencyError, 2)
+	before := srv.Requests()
+	err = call(ctx, client, "POST", "persons/P-1/assignAccessRight", assign, nil)
+	show(out, fmt.Sprintf("POST assignAccessRight (%d attempts, 2 concurrency errors retried)", srv.Requests()-before), err)
+	show(out, "POST assignAccessRight again", call(ctx, client, "POST", "persons/P-1/assignAccessRight", assign, nil))
+	show(out, "GET persons/P-9", call(ctx, client, "GET", "persons/P-9", nil, nil))
+	srv.Fail(exos.MissingClientID, 1)
+	show(out, "POST persons", call(ctx, client, "POST", "persons", map[string]string{"LastName": "Doe"}, nil))
+
+	// A second client cannot log in while the first one's session is open.
+	second, err := newClient(srv.URL(), session)
+	if err != nil {
+		return err
+	}
+	show(out, "second client: GET persons", call(ctx, second, "GET", "persons", nil, nil))
+	second.Close()
+
+	err = client.Close() // logs out
+	fmt.Fprintf(out, "Close: %v (logouts: %d, logins: %d)\n", err, srv.Logouts(), srv.Logins())
+	return nil
+}
+
+func newClient(baseURL string, s apierr.ExosSession) (*apierr.Client, error) {
+	return apierr.New(
+		apierr.WithBaseURL(baseURL+"/ExosApi/api/v1.1"),
+		apierr.WithDecoder(decode.Exos),
+		apierr.WithExosSession(s),
+	)
+}
+
+// call sends one request and decodes a 2xx JSON answer into v.
+func call(ctx context.Context, c *apierr.Client, method, path string, body, v any) error {
+	req, err := c.NewRequest(ctx, method, path, body)
+	if err != nil {
+		return err
+	}
+	_, err = c.Do(req, v)
+	return err
+}
+
+// show prints what a program would do about err: the idiomatic switch,
+// most specific first, then what the error carries.
+func show(out io.Writer, what string, err error) {
+	var action string
+	switch {
+	case err == nil:
+		action = "ok"
+	case errors.Is(err, exos.AccessRightAlreadyAssigned):
+		action = "already assigned: nothing to do"
+	case errors.Is(err, exos.PersonNotFound):
+		action = "no such person: check the id"
+	case errors.Is(err, exos.ConcurrencyError):
+		action = "still changed by someone else after every retry: reload and try again"
+	case errors.Is(err, exos.MaximumConcurrentUsersReached), errors.Is(err, apierr.ErrLoginThrottled):
+		action = "exos refuses logins for now: try later"
+	case errors.Is(err, apierr.ErrServer):
+		action = "server error: report it (retried only when its code is transient)"
+	default:
+		action = "failed: " + err.Error()
+	}
+	fmt.Fprintf(out, "%s: %s\n", what, action)
+	var p *apierr.Problem[exos.Code]
+	if errors.As(err, &p) {
+		fmt.Fprintf(out, "   status %d, code %d, title %q, detail %q, attempts %d\n", p.Status, int(p.Code), p.Title, p.Detail, p.Attempts)
+		fmt.Fprintf(out, "   documented: %s (retry class %s), %d sub-errors\n", p.Code.Info().Description, p.Code.Info().Retry, len(p.Errors))
+	}
+}
