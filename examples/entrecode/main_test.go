@@ -1,0 +1,53 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"regexp"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func TestEntrecodeStory(t *testing.T) {
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), nil, &out, &errOut)
+	require.Equal(t, 0, code, "stderr: %s\nstdout: %s", errOut.String(), out.String())
+	assert.Empty(t, errOut.String())
+	for _, line := range []string{
+		`^GET todo: 2 entries with the signed-in token \(token requests: 0\)$`,
+		`^token revoked: .*\(refresh requests: 1\), replayed: ok$`,
+		`^PUT todo\?_id=e1 \(2 attempts, 2373 retried\): ok$`,
+		`^PUT todo without _id: the request is incomplete: fix the program\n +status 400, code 2202, title "Missing property in query string", detail "_id"$`,
+		`^ +errors\.Is: Code\(202\) true, Code\(2202\) true, Code\(1202\) false$`,
+		`^GET todo\?_id=e9: no such entry\n +status 404, code 2102,`,
+		`^GET todo after sign-out: the refresh token was refused: sign in again\n +status 401, code 2401,`,
+		`^summary: API requests: 8, token requests: 2$`,
+	} {
+		assert.Regexp(t, regexp.MustCompile("(?m)"+line), out.String())
+	}
+}
+
+func TestEntrecodeUsage(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"unknown flag", []string{"-nope"}, 2, "flag provided but not defined: -nope"},
+		{"argument", []string{"extra"}, 2, "entrecode: usage: entrecode (no arguments)"},
+		{"help", []string{"-h"}, 0, "Usage of entrecode"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			assert.Equal(t, tc.code, run(context.Background(), tc.args, &out, &errOut))
+			assert.Contains(t, errOut.String(), tc.want)
+			assert.Empty(t, out.String(), "nothing was run")
+		})
+	}
+}
