@@ -97,12 +97,17 @@ func query(rawQuery string) string {
 // secretHeaders carry credentials; their values never reach a log.
 var secretHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie", "X-Api-Key"}
 
-// Header returns a copy of h with credential values replaced by Mask.
+// Header returns a copy of h with credential values replaced by Mask. Keys
+// are compared case-insensitively: a Header built as a map literal may hold
+// "authorization" rather than the canonical key.
 func Header(h http.Header) http.Header {
 	c := h.Clone()
-	for _, k := range secretHeaders {
-		if _, ok := c[k]; ok {
-			c[k] = []string{Mask}
+	for k := range c {
+		for _, s := range secretHeaders {
+			if strings.EqualFold(k, s) {
+				c[k] = []string{Mask}
+				break
+			}
 		}
 	}
 	return c
