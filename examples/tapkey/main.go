@@ -41,10 +41,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if err := story(ctx, stdout, *lang); err != nil {
 		fmt.Fprintln(stderr, "tapkey:", err)
+		if errors.Is(err, errBadLang) {
+			return 2
+		}
 		return 1
 	}
 	return 0
 }
+
+// errBadLang marks a -lang value that WithAcceptLanguage refuses.
+var errBadLang = errors.New("bad -lang")
 
 func story(ctx context.Context, out io.Writer, lang string) error {
 	srv := apierrtest.NewTapkey()
@@ -69,7 +75,7 @@ func story(ctx context.Context, out io.Writer, lang string) error {
 		apierr.WithAcceptLanguage(lang),
 	)
 	if err != nil {
-		return err
+		return fmt.Errorf("%w: %w", errBadLang, err) // the other options are fixed
 	}
 	defer client.Close()
 	fmt.Fprintln(out, "tapkey example: fake Tapkey API in this process (package apierrtest)")

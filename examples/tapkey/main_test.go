@@ -52,6 +52,7 @@ func TestTapkeyUsage(t *testing.T) {
 		{"unknown flag", []string{"-nope"}, 2, "flag provided but not defined: -nope"},
 		{"argument", []string{"extra"}, 2, "tapkey: usage: tapkey [-lang tag]"},
 		{"empty language", []string{"-lang", ""}, 2, "tapkey: usage:"},
+		{"control character in language", []string{"-lang", "de\nx"}, 2, "tapkey: bad -lang: apierr: WithAcceptLanguage: control character"},
 		{"help", []string{"-h"}, 0, "Accept-Language"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
