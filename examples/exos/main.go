@@ -82,6 +82,8 @@ func story(ctx context.Context, out io.Writer) error {
 	err = call(ctx, client, "POST", "persons/P-1/assignAccessRight", assign, nil)
 	show(out, fmt.Sprintf("POST assignAccessRight (%d attempts, 2 concurrency errors retried)", srv.Requests()-before), err)
 	show(out, "POST assignAccessRight again", call(ctx, client, "POST", "persons/P-1/assignAccessRight", assign, nil))
+	srv.Fail(exos.ConcurrencyError, 4) // as many as the default policy's attempts
+	show(out, "POST assignAccessRight AR-2", call(ctx, client, "POST", "persons/P-1/assignAccessRight", map[string]string{"AccessRightId": "AR-2"}, nil))
 	show(out, "GET persons/P-9", call(ctx, client, "GET", "persons/P-9", nil, nil))
 	srv.Fail(exos.MissingClientID, 1)
 	show(out, "POST persons", call(ctx, client, "POST", "persons", map[string]string{"LastName": "Doe"}, nil))
@@ -95,7 +97,7 @@ func story(ctx context.Context, out io.Writer) error {
 	second.Close()
 
 	err = client.Close() // logs out
-	fmt.Fprintf(out, "Close: %v (logouts: %d, logins: %d)\n", err, srv.Logouts(), srv.Logins())
+	fmt.Fprintf(out, "Close: %v (logouts: %d; logins: %d, one of them refused)\n", err, srv.Logouts(), srv.Logins())
 	return nil
 }
 
