@@ -5,6 +5,11 @@
 // on cue:
 //
 //	go run ./examples/exos
+//
+// Against a real exos installation it only reads (see real.go):
+//
+//	EXOS_API_KEY=… EXOS_USER=… EXOS_PASSWORD=… EXOS_TENANT_ID=… \
+//	  go run ./examples/exos -base-url https://exos.example/ExosApi/api/v1.1
 package main
 
 import (
@@ -21,24 +26,29 @@ import (
 	"github.com/accessapi/apierr/decode"
 )
 
-func main() { os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr)) }
+func main() { os.Exit(run(context.Background(), os.Args[1:], os.Getenv, os.Stdout, os.Stderr)) }
 
-// run is the program: it returns the exit status.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("exos", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+// run is the program: it returns the exit status (2 for bad flags or
+// variables, 1 for a failed call).
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	baseURL, session, err := parseOptions(args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "exos: usage: exos (no arguments)")
-		return 2
-	}
-	if err := story(ctx, stdout); err != nil {
+	if err != nil {
 		fmt.Fprintln(stderr, "exos:", err)
+		return 2
+	}
+	if baseURL != "" {
+		err = realStory(ctx, stdout, baseURL, session)
+	} else {
+		err = story(ctx, stdout)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "exos:", err)
+		if errors.Is(err, errUsage) {
+			return 2
+		}
 		return 1
 	}
 	return 0
@@ -49,15 +59,11 @@ func story(ctx context.Context, out io.Writer) error {
 	srv := apierrtest.NewExos(apierrtest.WithMaxSessions(1))
 	defer srv.Close()
 	cred := srv.Credentials()
-	session := apierr.ExosSession{
-		LoginURL:  srv.LoginURL(), // 4.3.3+ login; Legacy: true with LegacyLoginURL for older installations
-		LogoutURL: srv.LogoutURL(),
-		APIKey:    cred.APIKey,
-		UserName:  cred.UserName,
-		Password:  cred.Password,
-		TenantID:  1,
+	session := apierr.ExosSession{ // 4.3.3+ login; Legacy: true with LegacyLoginURL for older installations
+		LoginURL: srv.LoginURL(), LogoutURL: srv.LogoutURL(), TenantID: 1,
+		APIKey: cred.APIKey, UserName: cred.UserName, Password: cred.Password,
 	}
-	client, err := newClient(srv.URL(), session)
+	client, err := newClient(srv.URL()+"/ExosApi/api/v1.1", session)
 	if err != nil {
 		return err
 	}
@@ -89,7 +95,7 @@ func story(ctx context.Context, out io.Writer) error {
 	show(out, "POST persons", call(ctx, client, "POST", "persons", map[string]string{"LastName": "Doe"}, nil))
 
 	// A second client cannot log in while the first one's session is open.
-	second, err := newClient(srv.URL(), session)
+	second, err := newClient(srv.URL()+"/ExosApi/api/v1.1", session)
 	if err != nil {
 		return err
 	}
@@ -103,7 +109,7 @@ func story(ctx context.Context, out io.Writer) error {
 
 func newClient(baseURL string, s apierr.ExosSession) (*apierr.Client, error) {
 	return apierr.New(
-		apierr.WithBaseURL(baseURL+"/ExosApi/api/v1.1"),
+		apierr.WithBaseURL(baseURL),
 		apierr.WithDecoder(decode.Exos),
 		apierr.WithExosSession(s),
 	)
