@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -380,16 +381,23 @@ func decodeInto(resp *http.Response, v any) error {
 		_, err := io.Copy(w, resp.Body)
 		resp.Body.Close()
 		if err != nil {
-			return errors.New("apierr: reading the response body: " + err.Error())
+			return bodyError("reading", err)
 		}
 		return nil
 	}
 	err := json.NewDecoder(resp.Body).Decode(v)
 	boundedbody.Drain(resp.Body)
 	if err != nil && err != io.EOF { // io.EOF: no content, v untouched
-		return errors.New("apierr: decoding the response body: " + err.Error())
+		return bodyError("decoding", err)
 	}
 	return nil
+}
+
+// bodyError wraps a failure to read a 2xx body so that errors.Is still
+// finds a context's error or a network error (the deadline may pass while
+// the body arrives), with the URL in its text redacted.
+func bodyError(what string, err error) error {
+	return fmt.Errorf("apierr: %s the response body: %w", what, redactError(err))
 }
 
 // callKey finds a callState in a context derived from it.
