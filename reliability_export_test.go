@@ -1,0 +1,21 @@
+package apierr
+
+import (
+	"net/http"
+	"time"
+)
+
+// Seams for the reliability tests in package apierr_test, which import
+// decode and apierrtest and so cannot live in package apierr.
+
+// SetWaitRecorder makes c record every retry wait it computes instead of
+// sleeping it.
+func SetWaitRecorder(c *Client, rec func(time.Duration)) {
+	c.sleep = func(d time.Duration) time.Duration { rec(d); return 0 }
+}
+
+// SetClock sets the clock that c measures Retry-After dates and deadlines by.
+func SetClock(c *Client, now func() time.Time) { c.now = now }
+
+// TransportOf returns the transport c sends with, under its pool shield.
+func TransportOf(c *Client) http.RoundTripper { return c.pool.rt }
