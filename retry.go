@@ -1,6 +1,8 @@
 package apierr
 
 import (
+	"bufio"
+	"compress/gzip"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -10,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/accessapi/apierr/codes"
@@ -201,7 +204,7 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 
 // retryResponse handles a non-2xx response.
 func (c *Client) retryResponse(s *callState, resp *http.Response) bool {
-	body, _, _ := boundedbody.Read(resp.Body, c.bodyLimit)
+	body, _, _ := boundedbody.Read(errorBody(resp), c.bodyLimit)
 	resp.Body = http.NoBody // read once: retryablehttp's drain finds nothing
 	perr := c.decoder.Decode(resp, body)
 	if perr == nil {
@@ -256,6 +259,34 @@ func (c *Client) retryResponse(s *callState, resp *http.Response) bool {
 	s.retries, s.wait, s.class = n, wait, class
 	return true
 }
+
+// errorBody returns resp's body, gunzipped when the server sent gzip that
+// the transport left as it was (it does when the caller set
+// Accept-Encoding, or a custom RoundTripper is used). The limit on the body
+// applies to the gunzipped bytes, so a gzip bomb stays bounded.
+func errorBody(resp *http.Response) io.ReadCloser {
+	if resp.Uncompressed || resp.Body == nil || resp.Body == http.NoBody ||
+		!strings.EqualFold(strings.TrimSpace(resp.Header.Get("Content-Encoding")), "gzip") {
+		return resp.Body
+	}
+	br := bufio.NewReaderSize(resp.Body, 512)
+	if magic, _ := br.Peek(2); len(magic) < 2 || magic[0] != 0x1f || magic[1] != 0x8b {
+		return readCloser{br, resp.Body} // not gzip after all: keep the bytes as sent
+	}
+	zr, err := gzip.NewReader(br)
+	if err != nil {
+		return readCloser{br, resp.Body}
+	}
+	return readCloser{zr, resp.Body}
+}
+
+// readCloser reads from one reader and closes the body underneath it.
+type readCloser struct {
+	io.Reader
+	c io.Closer
+}
+
+func (r readCloser) Close() error { return r.c.Close() }
 
 // retryNetwork handles a round trip that failed without a response.
 // retryablehttp's Backoff gets no response then, so it cannot find the
