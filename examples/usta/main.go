@@ -6,6 +6,10 @@
 // scripted to fail on cue:
 //
 //	go run ./examples/usta
+//
+// Against a real USTA API it only reads (see real.go):
+//
+//	USTA_CLIENT_ID=… USTA_CLIENT_SECRET=… USTA_TOKEN_URL=… go run ./examples/usta -base-url https://…/v1
 package main
 
 import (
@@ -21,26 +25,32 @@ import (
 	"github.com/accessapi/apierr/codes/usta"
 	"github.com/accessapi/apierr/decode"
 	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
 )
 
-func main() { os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr)) }
+func main() { os.Exit(run(context.Background(), os.Args[1:], os.Getenv, os.Stdout, os.Stderr)) }
 
-// run is the program: it returns the exit status.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("usta", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+// run is the program: it returns the exit status (2 for bad flags or
+// variables, 1 for a failed call).
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	baseURL, cc, err := parseOptions(args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "usta: usage: usta (no arguments)")
-		return 2
-	}
-	if err := story(ctx, stdout); err != nil {
+	if err != nil {
 		fmt.Fprintln(stderr, "usta:", err)
+		return 2
+	}
+	if baseURL != "" {
+		err = realStory(ctx, stdout, baseURL, cc)
+	} else {
+		err = story(ctx, stdout)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "usta:", err)
+		if errors.Is(err, errUsage) {
+			return 2
+		}
 		return 1
 	}
 	return 0
@@ -50,13 +60,7 @@ func story(ctx context.Context, out io.Writer) error {
 	srv := apierrtest.NewUSTA()
 	defer srv.Close()
 
-	cc := srv.ClientCredentials()
-	cc.AuthStyle = oauth2.AuthStyleInHeader // AutoDetect would send a refused token request twice
-	client, err := apierr.New(
-		apierr.WithBaseURL(srv.URL()+"/v1"),
-		apierr.WithDecoder(decode.USTA),
-		apierr.WithClientCredentials(cc),
-	)
+	client, err := newClient(srv.URL()+"/v1", srv.ClientCredentials())
 	if err != nil {
 		return err
 	}
@@ -93,6 +97,11 @@ func story(ctx context.Context, out io.Writer) error {
 	return nil
 }
 
+func newClient(baseURL string, cc *clientcredentials.Config) (*apierr.Client, error) {
+	cc.AuthStyle = oauth2.AuthStyleInHeader // AutoDetect would send a refused token request twice
+	return apierr.New(apierr.WithBaseURL(baseURL), apierr.WithDecoder(decode.USTA), apierr.WithClientCredentials(cc))
+}
+
 // call sends one request and decodes a 2xx JSON answer into v.
 func call(ctx context.Context, c *apierr.Client, method, path string, body, v any) error {
 	req, err := c.NewRequest(ctx, method, path, body)
@@ -116,7 +125,7 @@ func show(out io.Writer, what string, err error) {
 	case errors.Is(err, usta.EntityNotFound):
 		action = "no such entity"
 	case errors.Is(err, apierr.ErrUnauthorized):
-		action = "the client credentials were refused: check them"
+		action = "not authorised: " + err.Error()
 	case errors.Is(err, apierr.ErrBadRequest):
 		action = "the request is wrong: fix the program"
 	case errors.Is(err, apierr.ErrServer):
