@@ -49,7 +49,7 @@ type flight struct {
 // window or when there is none. One refresh runs at a time.
 type tokenCache struct {
 	src     credentialSource
-	now     func() time.Time
+	now     func() time.Time // nil: the real clock (tests set a fake one)
 	soft    time.Duration
 	hard    time.Duration
 	timeout time.Duration
@@ -74,7 +74,7 @@ type tokenCache struct {
 func newTokenCache(src credentialSource, ac *authConfig, log *slog.Logger) *tokenCache {
 	life, stop := context.WithCancel(context.Background())
 	t := &tokenCache{
-		src: src, now: time.Now, log: log, hook: ac.hook,
+		src: src, log: log, hook: ac.hook,
 		soft: ac.soft, hard: ac.hard, timeout: ac.timeout,
 		life: life, stop: stop,
 	}
@@ -89,7 +89,7 @@ func newTokenCache(src credentialSource, ac *authConfig, log *slog.Logger) *toke
 
 // seed installs a token the caller already holds (WithRefreshToken).
 func (t *tokenCache) seed(tok *oauth2.Token) error {
-	c, err := t.newCredential(tok, t.now())
+	c, err := t.newCredential(tok, t.clock())
 	if err != nil {
 		return err
 	}
@@ -98,13 +98,13 @@ func (t *tokenCache) seed(tok *oauth2.Token) error {
 }
 
 // get returns a credential that is valid now. The fast path is one atomic
-// load and one clock read.
+// load and one monotonic clock read.
 func (t *tokenCache) get(ctx context.Context) (*credential, error) {
 	if c := t.cur.Load(); c != nil {
-		if c.hardAt.IsZero() {
+		if c.hardAt.IsZero() || t.beforeSoft(c) {
 			return c, nil
 		}
-		now := t.now()
+		now := t.clock()
 		if now.Before(c.softAt) {
 			return c, nil
 		}
@@ -114,6 +114,25 @@ func (t *tokenCache) get(ctx context.Context) (*credential, error) {
 		}
 	}
 	return t.wait(ctx)
+}
+
+// clock is the cache's current time.
+func (t *tokenCache) clock() time.Time {
+	if t.now != nil {
+		return t.now()
+	}
+	return time.Now()
+}
+
+// beforeSoft reports whether c is still before its soft window. On the
+// real clock time.Until reads only the monotonic clock (softAt carries a
+// monotonic reading), where time.Now reads the wall clock too: this is the
+// per-request cost of a cached token (BenchmarkAuthorize).
+func (t *tokenCache) beforeSoft(c *credential) bool {
+	if t.now != nil {
+		return t.now().Before(c.softAt)
+	}
+	return time.Until(c.softAt) > 0
 }
 
 // refreshAhead starts a background refresh unless one runs already.
@@ -137,7 +156,7 @@ func (t *tokenCache) wait(ctx context.Context) (*credential, error) {
 		t.mu.Unlock()
 		return nil, errAuthClosed
 	}
-	now := t.now()
+	now := t.clock()
 	if c := t.cur.Load(); c != nil && (c.hardAt.IsZero() || now.Before(c.hardAt)) {
 		t.mu.Unlock()
 		return c, nil // refreshed while we took the lock
@@ -177,7 +196,7 @@ func (t *tokenCache) run(ctx context.Context, f *flight) {
 	defer t.wg.Done()
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.timeout)
 	stop := context.AfterFunc(t.life, cancel)
-	started := t.now()
+	started := t.clock()
 	tok, err := t.src.fetch(rctx)
 	stop()
 	cancel()
@@ -192,7 +211,7 @@ func (t *tokenCache) run(ctx context.Context, f *flight) {
 	}
 
 	t.mu.Lock()
-	now := t.now()
+	now := t.clock()
 	if err == nil {
 		t.cur.Store(cred)
 		t.failErr = nil
