@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/accessapi/apierr/internal/benchcpu"
 )
 
 // hourTokens returns a new token valid for an hour on every call.
@@ -39,6 +41,7 @@ func BenchmarkAuthorize(b *testing.B) {
 
 	b.Run("impl=static", func(b *testing.B) {
 		b.ReportAllocs()
+		defer benchcpu.Start(b)()
 		for range b.N {
 			req.Header["Authorization"] = static
 		}
@@ -48,6 +51,7 @@ func BenchmarkAuthorize(b *testing.B) {
 	})
 	b.Run("impl=cached", func(b *testing.B) {
 		b.ReportAllocs()
+		defer benchcpu.Start(b)()
 		for range b.N {
 			if _, err := c.auth.authorize(ctx, req); err != nil {
 				b.Fatal(err)

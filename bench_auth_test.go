@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/accessapi/apierr"
+	"github.com/accessapi/apierr/internal/benchcpu"
 )
 
 // BenchmarkAuthHotPath measures what a valid cached OAuth2 token costs per
@@ -36,6 +37,7 @@ func BenchmarkAuthHotPath(b *testing.B) {
 		header := []string{token}
 		set := func(h http.Header) { h["Authorization"] = header }
 		b.ReportAllocs()
+		defer benchcpu.Start(b)()
 		for range b.N {
 			get(b, c, set)
 		}
@@ -44,6 +46,7 @@ func BenchmarkAuthHotPath(b *testing.B) {
 		c := newBenchClient(b, base, &http.Client{Transport: okTransport()})
 		set := func(h http.Header) { h.Set("Authorization", token) }
 		b.ReportAllocs()
+		defer benchcpu.Start(b)()
 		for range b.N {
 			get(b, c, set)
 		}
@@ -53,6 +56,7 @@ func BenchmarkAuthHotPath(b *testing.B) {
 		c := newBenchClient(b, base, &http.Client{Transport: withTokenEndpoint{rt}}, clientCredentials(base))
 		b.ReportAllocs()
 		warm(b, c)
+		defer benchcpu.Start(b)()
 		for range b.N {
 			get(b, c, nil)
 		}

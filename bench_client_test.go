@@ -20,6 +20,7 @@ import (
 	"github.com/accessapi/apierr"
 	"github.com/accessapi/apierr/codes/tapkey"
 	"github.com/accessapi/apierr/decode"
+	"github.com/accessapi/apierr/internal/benchcpu"
 )
 
 // The sub-benchmarks of each benchmark are the implementations (impl=…),
@@ -213,6 +214,7 @@ func BenchmarkClientGetLoopback(b *testing.B) {
 	b.Run("impl=nethttp", func(b *testing.B) {
 		hc := &http.Client{Transport: pooledTransport()}
 		b.ReportAllocs()
+		defer benchcpu.Start(b)()
 		for range b.N {
 			getNetHTTP(b, hc, srv.URL, nil)
 		}
@@ -220,6 +222,7 @@ func BenchmarkClientGetLoopback(b *testing.B) {
 	b.Run("impl=retryablehttp", func(b *testing.B) {
 		rc := newRetryable(&http.Client{Transport: pooledTransport()})
 		b.ReportAllocs()
+		defer benchcpu.Start(b)()
 		for range b.N {
 			getRetryable(b, rc, srv.URL, nil)
 		}
@@ -227,6 +230,7 @@ func BenchmarkClientGetLoopback(b *testing.B) {
 	b.Run("impl=apierr", func(b *testing.B) {
 		c := newBenchClient(b, srv.URL, nil)
 		b.ReportAllocs()
+		defer benchcpu.Start(b)()
 		for range b.N {
 			getAPIErr(b, c, nil)
 		}
@@ -238,6 +242,7 @@ func BenchmarkClientGetInMemory(b *testing.B) {
 	b.Run("impl=nethttp", func(b *testing.B) {
 		hc := &http.Client{Transport: okTransport()}
 		b.ReportAllocs()
+		defer benchcpu.Start(b)()
 		for range b.N {
 			getNetHTTP(b, hc, base, nil)
 		}
@@ -245,6 +250,7 @@ func BenchmarkClientGetInMemory(b *testing.B) {
 	b.Run("impl=retryablehttp", func(b *testing.B) {
 		rc := newRetryable(&http.Client{Transport: okTransport()})
 		b.ReportAllocs()
+		defer benchcpu.Start(b)()
 		for range b.N {
 			getRetryable(b, rc, base, nil)
 		}
@@ -253,6 +259,7 @@ func BenchmarkClientGetInMemory(b *testing.B) {
 		ts := oauth2.ReuseTokenSource(nil, freshTokens{})
 		rc := newRetryable(&http.Client{Transport: &oauth2.Transport{Source: ts, Base: okTransport()}})
 		b.ReportAllocs()
+		defer benchcpu.Start(b)()
 		for range b.N {
 			getRetryable(b, rc, base, nil)
 		}
@@ -260,6 +267,7 @@ func BenchmarkClientGetInMemory(b *testing.B) {
 	b.Run("impl=apierr", func(b *testing.B) {
 		c := newBenchClient(b, base, &http.Client{Transport: okTransport()})
 		b.ReportAllocs()
+		defer benchcpu.Start(b)()
 		for range b.N {
 			getAPIErr(b, c, nil)
 		}
@@ -269,6 +277,7 @@ func BenchmarkClientGetInMemory(b *testing.B) {
 		c := newBenchClient(b, base, &http.Client{Transport: withTokenEndpoint{okTransport()}}, clientCredentials(base))
 		b.ReportAllocs()
 		warm(b, c)
+		defer benchcpu.Start(b)()
 		for range b.N {
 			getAPIErr(b, c, nil)
 		}
@@ -281,6 +290,7 @@ func BenchmarkClientPost1KiB(b *testing.B) {
 	b.Run("impl=nethttp", func(b *testing.B) {
 		hc := &http.Client{Transport: okTransport()}
 		b.ReportAllocs()
+		defer benchcpu.Start(b)()
 		for range b.N {
 			body, _ := json.Marshal(payload)
 			getNetHTTP(b, hc, base, body)
@@ -289,6 +299,7 @@ func BenchmarkClientPost1KiB(b *testing.B) {
 	b.Run("impl=retryablehttp", func(b *testing.B) {
 		rc := newRetryable(&http.Client{Transport: okTransport()})
 		b.ReportAllocs()
+		defer benchcpu.Start(b)()
 		for range b.N {
 			body, _ := json.Marshal(payload)
 			getRetryable(b, rc, base, body)
@@ -297,6 +308,7 @@ func BenchmarkClientPost1KiB(b *testing.B) {
 	b.Run("impl=apierr", func(b *testing.B) {
 		c := newBenchClient(b, base, &http.Client{Transport: okTransport()})
 		b.ReportAllocs()
+		defer benchcpu.Start(b)()
 		for range b.N {
 			getAPIErr(b, c, payload)
 		}
@@ -314,6 +326,7 @@ func BenchmarkClientParallel64(b *testing.B) {
 	b.Run("impl=nethttp", func(b *testing.B) {
 		hc := &http.Client{Transport: pooledTransport()}
 		b.ReportAllocs()
+		defer benchcpu.Start(b)()
 		b.SetParallelism(parallelism)
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
@@ -324,6 +337,7 @@ func BenchmarkClientParallel64(b *testing.B) {
 	b.Run("impl=retryablehttp", func(b *testing.B) {
 		rc := newRetryable(&http.Client{Transport: pooledTransport()})
 		b.ReportAllocs()
+		defer benchcpu.Start(b)()
 		b.SetParallelism(parallelism)
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
@@ -334,6 +348,7 @@ func BenchmarkClientParallel64(b *testing.B) {
 	b.Run("impl=apierr", func(b *testing.B) {
 		c := newBenchClient(b, srv.URL, nil)
 		b.ReportAllocs()
+		defer benchcpu.Start(b)()
 		b.SetParallelism(parallelism)
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
@@ -371,6 +386,7 @@ func BenchmarkClientErrorPath(b *testing.B) {
 	b.Run("impl=apierr-200", func(b *testing.B) {
 		c := newBenchClient(b, base, &http.Client{Transport: okTransport()})
 		b.ReportAllocs()
+		defer benchcpu.Start(b)()
 		for range b.N {
 			getAPIErr(b, c, nil)
 		}
@@ -378,6 +394,7 @@ func BenchmarkClientErrorPath(b *testing.B) {
 	b.Run("impl=apierr-400", func(b *testing.B) {
 		c := newBenchClient(b, base, &http.Client{Transport: bad()})
 		b.ReportAllocs()
+		defer benchcpu.Start(b)()
 		for range b.N {
 			req, err := c.NewRequest(context.Background(), "GET", "locks/lock-1", nil)
 			if err != nil {
@@ -394,6 +411,7 @@ func BenchmarkClientErrorPath(b *testing.B) {
 	b.Run("impl=nethttp-400", func(b *testing.B) {
 		hc := &http.Client{Transport: bad()}
 		b.ReportAllocs()
+		defer benchcpu.Start(b)()
 		for range b.N {
 			req, err := http.NewRequestWithContext(context.Background(), "GET", base+"/api/v1/locks/lock-1", nil)
 			if err != nil {
@@ -410,6 +428,7 @@ func BenchmarkClientErrorPath(b *testing.B) {
 	b.Run("impl=retryablehttp-400", func(b *testing.B) {
 		rc := newRetryable(&http.Client{Transport: bad()})
 		b.ReportAllocs()
+		defer benchcpu.Start(b)()
 		for range b.N {
 			req, err := retryablehttp.NewRequestWithContext(context.Background(), "GET", base+"/api/v1/locks/lock-1", nil)
 			if err != nil {

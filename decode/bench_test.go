@@ -8,6 +8,7 @@ import (
 
 	"github.com/accessapi/apierr"
 	"github.com/accessapi/apierr/decode"
+	"github.com/accessapi/apierr/internal/benchcpu"
 )
 
 // Each decoder's documented body, and the struct that exactly fits it for
@@ -79,6 +80,7 @@ func BenchmarkDecode(b *testing.B) {
 		resp, body := benchResponse(c.status), []byte(c.body)
 		b.Run("api="+c.name+"/impl=json", func(b *testing.B) {
 			b.ReportAllocs()
+			defer benchcpu.Start(b)()
 			for i := 0; i < b.N; i++ {
 				if err := json.Unmarshal(body, c.exact()); err != nil {
 					b.Fatal(err)
@@ -87,6 +89,7 @@ func BenchmarkDecode(b *testing.B) {
 		})
 		b.Run("api="+c.name+"/impl=decoder", func(b *testing.B) {
 			b.ReportAllocs()
+			defer benchcpu.Start(b)()
 			for i := 0; i < b.N; i++ {
 				if c.decoder.Decode(resp, body) == nil {
 					b.Fatal("nil error")
@@ -95,6 +98,7 @@ func BenchmarkDecode(b *testing.B) {
 		})
 		b.Run("api="+c.name+"/impl=auto", func(b *testing.B) {
 			b.ReportAllocs()
+			defer benchcpu.Start(b)()
 			for i := 0; i < b.N; i++ {
 				if decode.Auto.Decode(resp, body) == nil {
 					b.Fatal("nil error")
