@@ -234,7 +234,7 @@ func TestSoak(t *testing.T) {
 	calls := int(envInt(t, "APIERR_SOAK_CALLS", 20000))
 	seed := envInt(t, "APIERR_SOAK_SEED", uint64(time.Now().UnixNano()))
 	const workers = 64
-	t.Logf("soak: seed %d (APIERR_SOAK_SEED=%d replays it), %d calls, %d goroutines", seed, seed, calls, workers)
+	t.Logf("soak: seed %d (APIERR_SOAK_SEED=%d reuses its random streams; scheduling still varies), %d calls, %d goroutines", seed, seed, calls, workers)
 
 	srv := newSoakServer(seed, 0.25)
 	defer srv.Close()
