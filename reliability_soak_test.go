@@ -21,6 +21,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/accessapi/apierr"
 	"github.com/accessapi/apierr/codes/tapkey"
@@ -56,10 +58,17 @@ type soakServer struct {
 	open      atomic.Int64 // connections open now (ConnState)
 	peakOpen  atomic.Int64
 	injected  [soakKinds]atomic.Int64
-	requests  atomic.Int64
+	requests  atomic.Int64 // API requests
+	drawn     atomic.Int64 // API requests past the token check, which may get a fault
+
+	tokenFaults [soakTokenKinds]atomic.Int64
+	tokenReqs   atomic.Int64
 
 	mu        sync.Mutex
 	rng       *rand.Rand
+	tokens    map[string]bool // live access tokens
+	tokenSeq  int
+	revokes   int
 	processed map[string]int  // POST work done, by X-Call-Id
 	keys      map[string]bool // Idempotency-Keys seen
 	replays   int             // keyed POSTs answered from the key
@@ -68,7 +77,7 @@ type soakServer struct {
 
 func newSoakServer(seed uint64, faultRate float64) *soakServer {
 	s := &soakServer{faultRate: faultRate, rng: rand.New(rand.NewPCG(seed, 0x50a4)),
-		processed: map[string]int{}, keys: map[string]bool{}}
+		processed: map[string]int{}, keys: map[string]bool{}, tokens: map[string]bool{}}
 	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
 	s.Config.ConnState = func(_ net.Conn, st http.ConnState) {
 		switch st {
@@ -84,13 +93,86 @@ func newSoakServer(seed uint64, faultRate float64) *soakServer {
 	return s
 }
 
-func (s *soakServer) pick() int {
+func (s *soakServer) pick(kinds int) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.rng.Float64() >= s.faultRate {
 		return -1
 	}
-	return s.rng.IntN(soakKinds)
+	return s.rng.IntN(kinds)
+}
+
+// The faults of the token endpoint, drawn at the same rate.
+const (
+	soakTokenDown    = iota // 503, retried by the client under its policy
+	soakTokenSlow           // the token comes after soakSlow
+	soakTokenReset          // TCP reset
+	soakTokenGarbage        // 200 with an HTML page
+	soakTokenKinds
+)
+
+var soakTokenNames = [soakTokenKinds]string{"503", "slow", "reset", "HTML 200"}
+
+// serveToken answers the client credentials grant with a new token.
+func (s *soakServer) serveToken(w http.ResponseWriter, r *http.Request) {
+	s.tokenReqs.Add(1)
+	kind := s.pick(soakTokenKinds)
+	if kind >= 0 {
+		s.tokenFaults[kind].Add(1)
+	}
+	switch kind {
+	case soakTokenDown:
+		answer(503, `{"error":"temporarily_unavailable"}`)(w, r)
+		return
+	case soakTokenSlow:
+		select {
+		case <-time.After(soakSlow):
+		case <-r.Context().Done():
+			return
+		}
+	case soakTokenReset:
+		resetConn(w, r)
+		return
+	case soakTokenGarbage:
+		w.Header().Set("Content-Type", "text/html")
+		_, _ = io.WriteString(w, "<html><body>Sign in</body></html>")
+		return
+	}
+	s.mu.Lock()
+	s.tokenSeq++
+	tok := "tok-" + strconv.Itoa(s.tokenSeq)
+	s.tokens[tok] = true
+	s.mu.Unlock()
+	answer(200, `{"access_token":"`+tok+`","token_type":"Bearer","expires_in":3600}`)(w, r)
+}
+
+// authorized reports whether r carries a live token.
+func (s *soakServer) authorized(r *http.Request) bool {
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return ok && s.tokens[tok]
+}
+
+// soakRevokeRate is how often a request makes the server revoke every
+// token: rare, as in life, so that most replays find the new token valid.
+const soakRevokeRate = 0.005
+
+// revokeNow draws whether to revoke every token now, and does it.
+func (s *soakServer) revokeNow() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.rng.Float64() >= soakRevokeRate {
+		return false
+	}
+	clear(s.tokens)
+	s.revokes++
+	return true
+}
+
+func unauthorized(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token", error_description="The access token expired"`)
+	answer(401, `{"ErrorMessage":"Unauthorized"}`)(w, r)
 }
 
 // work does a POST's work once; it reports false when the request is a
@@ -114,9 +196,22 @@ func (s *soakServer) work(r *http.Request) bool {
 }
 
 func (s *soakServer) serve(w http.ResponseWriter, r *http.Request) {
-	s.requests.Add(1)
 	_, _ = io.Copy(io.Discard, r.Body) // also lets net/http notice a client leaving
-	kind := s.pick()
+	if r.URL.Path == "/token" {
+		s.serveToken(w, r)
+		return
+	}
+	s.requests.Add(1)
+	if !s.authorized(r) { // before any work, as a real API
+		unauthorized(w, r)
+		return
+	}
+	if s.revokeNow() { // every token revoked, 401: the client refreshes and replays once
+		unauthorized(w, r)
+		return
+	}
+	s.drawn.Add(1)
+	kind := s.pick(soakKinds)
 	if kind >= 0 {
 		s.injected[kind].Add(1)
 	}
@@ -188,23 +283,26 @@ type soakOutcome int
 
 const (
 	outSuccess soakOutcome = iota
-	outTyped               // *apierr.Problem[tapkey.Code] in the chain
+	outTyped               // *apierr.Problem[tapkey.Code] or *apierr.AuthError in the chain
 	outContext             // the call's context ended
 	outNetwork             // the connection failed and no response could be typed
 	outOther               // anything else: a lost call
 	outKinds
 )
 
-var outNames = [outKinds]string{"success", "typed Problem", "context error", "network error", "UNCLASSIFIED"}
+var outNames = [outKinds]string{"success", "typed (Problem or AuthError)", "context error", "network error", "UNCLASSIFIED"}
 
 func classifyOutcome(err error) soakOutcome {
-	var p *apierr.Problem[tapkey.Code]
+	var (
+		p  *apierr.Problem[tapkey.Code]
+		ae *apierr.AuthError
+	)
 	switch {
 	case err == nil:
 		return outSuccess
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled):
 		return outContext
-	case errors.As(err, &p):
+	case errors.As(err, &p) || errors.As(err, &ae):
 		return outTyped
 	case isNetworkError(err):
 		return outNetwork
@@ -224,8 +322,8 @@ func envInt(t *testing.T, name string, def uint64) uint64 {
 }
 
 // TestSoak sends APIERR_SOAK_CALLS calls (default 20,000) from 64 goroutines
-// to a server that injects a random mix of faults into about 25% of the
-// requests, and checks that every call ends in success, a typed error, a
+// to a server, and its token endpoint, that inject a random mix of faults
+// into about 25% of the requests, and checks that every call ends in success, a typed error, a
 // context error or a network error; that no POST without an
 // Idempotency-Key is processed twice; and that no goroutine or connection
 // is left. APIERR_SOAK_SEED replays a run.
@@ -240,6 +338,8 @@ func TestSoak(t *testing.T) {
 	defer srv.Close()
 	require.Zero(t, srv.open.Load())
 	c, err := apierr.New(apierr.WithBaseURL(srv.URL), apierr.WithDecoder(decode.Tapkey),
+		apierr.WithClientCredentials(&clientcredentials.Config{ClientID: "soak", ClientSecret: "soak-secret",
+			TokenURL: srv.URL + "/token", AuthStyle: oauth2.AuthStyleInHeader}),
 		apierr.WithRetryBudget(apierr.RetryBudget{}), // every retry the policy allows
 		apierr.WithRetryPolicy(apierr.RetryPolicy{MaxAttempts: 4, MinWait: 0, MaxWait: 2 * time.Millisecond, MaxRetryAfter: 50 * time.Millisecond}))
 	require.NoError(t, err)
@@ -308,12 +408,21 @@ func TestSoak(t *testing.T) {
 		total += n
 		outs = append(outs, fmt.Sprintf("%s %d", outNames[o], n))
 	}
+	var tokenLines []string
+	var tokenInjected int64
+	for k := range soakTokenKinds {
+		n := srv.tokenFaults[k].Load()
+		tokenInjected += n
+		tokenLines = append(tokenLines, fmt.Sprintf("%s %d", soakTokenNames[k], n))
+	}
 	srv.mu.Lock()
-	dups, replays := srv.dups, srv.replays
+	dups, replays, issued, revokes := srv.dups, srv.replays, srv.tokenSeq, srv.revokes
 	srv.mu.Unlock()
-	t.Logf("soak: %d calls in %v (%.0f calls/s), %d requests, %d faults injected (%.1f%%): %s",
-		calls, elapsed.Round(time.Millisecond), float64(calls)/elapsed.Seconds(), srv.requests.Load(), injected,
-		100*float64(injected)/float64(srv.requests.Load()), strings.Join(lines, ", "))
+	t.Logf("soak: %d revocations of every token; token endpoint: %d requests, %d tokens issued, %d faults injected: %s",
+		revokes, srv.tokenReqs.Load(), issued, tokenInjected, strings.Join(tokenLines, ", "))
+	t.Logf("soak: %d calls in %v (%.0f calls/s), %d requests (%d past the token check), %d faults injected (%.1f%% of those): %s",
+		calls, elapsed.Round(time.Millisecond), float64(calls)/elapsed.Seconds(), srv.requests.Load(), srv.drawn.Load(), injected,
+		100*float64(injected)/float64(srv.drawn.Load()), strings.Join(lines, ", "))
 	t.Logf("soak: outcomes: %s; lost %d", strings.Join(outs, ", "), int64(calls)-total+outcomes[outOther].Load())
 	t.Logf("soak: POSTs without a key %d, processed twice %d; keyed retries answered from the key %d; peak open connections %d",
 		postsNoK.Load(), dups, replays, srv.peakOpen.Load())
@@ -321,6 +430,10 @@ func TestSoak(t *testing.T) {
 	assert.Equal(t, int64(calls), total, "every call returned")
 	assert.Zero(t, outcomes[outOther].Load(), "unclassified errors: %v", others)
 	assert.Zero(t, dups, "POSTs without an Idempotency-Key processed twice")
+	// A token request starts only after a revocation or a failed request
+	// for a token, and makes at most MaxAttempts requests: no refresh storm.
+	assert.LessOrEqual(t, srv.tokenReqs.Load(), 4*(int64(revokes)+1+tokenInjected), "token requests")
+	assert.Positive(t, revokes)
 	assert.Positive(t, injected)
 	assert.Positive(t, outcomes[outSuccess].Load())
 }
