@@ -12,7 +12,8 @@
 // A scripted code is sent in the API's documented body shape with the status
 // from the catalogue (StatusFor documents the mapping where the vendor gives
 // none). Faults add what gateways and networks do: TooManyRequests,
-// ExpiredToken, InsufficientScope, BadGateway (HTML), Slow and Drop.
+// ExpiredToken, InsufficientScope, BadGateway (HTML), Slow and Drop, and
+// on the wire Gzip, Truncate and ClockSkew.
 // Counters (Requests, Attempts, Bodies, TokenRequests, RefreshRequests,
 // Logins, Logouts) let a test assert what a client sent.
 //

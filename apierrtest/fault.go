@@ -22,6 +22,13 @@ type reply struct {
 	html       bool     // an HTML page from a proxy instead of the API's body
 	delay      time.Duration
 	drop       bool
+	// Wire faults (faults_wire.go): gzip the body; send cut bytes of it,
+	// then reset the connection; offset Date by skew.
+	gzip    bool
+	cut     int
+	hasCut  bool
+	skew    time.Duration
+	hasSkew bool
 }
 
 // authKind names the auth failures that each API words in its own way.

@@ -67,6 +67,9 @@ func responder[C apierr.Code](d *dialect[C], code C, faults []Fault) httpmock.Re
 		}
 		rec := httptest.NewRecorder()
 		d.write(rec, req, &errorReply[C]{reply: rep, code: code, hasCode: true})
+		if rep.wired() {
+			return rep.wiredResponse(req, rec, time.Now()), nil
+		}
 		resp := rec.Result()
 		resp.Request = req
 		return resp, nil

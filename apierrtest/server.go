@@ -164,7 +164,14 @@ func (s *Server[C]) fault(w http.ResponseWriter, r *http.Request, global bool) b
 	if rep.status == 0 {
 		return false
 	}
-	s.api.write(w, r, &errorReply[C]{reply: rep, code: st.code, hasCode: st.hasCode})
+	e := &errorReply[C]{reply: rep, code: st.code, hasCode: st.hasCode}
+	if rep.wired() {
+		rec := httptest.NewRecorder()
+		s.api.write(rec, r, e)
+		rep.writeWired(w, rec, s.cfg.now())
+		return true
+	}
+	s.api.write(w, r, e)
 	return true
 }
 
