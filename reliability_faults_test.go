@@ -211,20 +211,17 @@ func TestFaultTruncatedErrorBody(t *testing.T) {
 func TestFaultSlowServerAgainstDeadline(t *testing.T) {
 	leakCheck(t)
 	tests := []struct {
-		name string
-		step http.HandlerFunc
+		name    string
+		steps   []http.HandlerFunc
+		earlier bool // an earlier attempt's typed error must stay reachable
 	}{
-		{"slow headers", stall(0, "")},
-		{"slow success body", stall(200, `{"id":`)},
-		{"slow headers after a retried 503", nil}, // steps set below
+		{"slow headers", []http.HandlerFunc{stall(0, "")}, false},
+		{"slow success body", []http.HandlerFunc{stall(200, `{"id":`)}, false},
+		{"slow headers after a retried 503", []http.HandlerFunc{answer(503, `{"ErrorMessage":"busy"}`), stall(0, "")}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			steps := []http.HandlerFunc{tt.step}
-			if tt.step == nil {
-				steps = []http.HandlerFunc{answer(503, `{"ErrorMessage":"busy"}`), stall(0, "")}
-			}
-			srv := newFaultServer(t, steps...)
+			srv := newFaultServer(t, tt.steps...)
 			c := newFaultClient(t, srv.URL)
 			ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
 			defer cancel()
@@ -235,7 +232,7 @@ func TestFaultSlowServerAgainstDeadline(t *testing.T) {
 			require.Error(t, err)
 			assert.ErrorIs(t, err, context.DeadlineExceeded, "%v", err)
 			assert.Less(t, elapsed, 3*time.Second, "the deadline ends the call")
-			if tt.step == nil {
+			if tt.earlier {
 				var p *apierr.Problem[tapkey.Code]
 				assert.ErrorAs(t, err, &p, "the 503 stays reachable")
 			}
