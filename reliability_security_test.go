@@ -237,6 +237,33 @@ func TestSecurityNoSecretInLogsOrErrors(t *testing.T) {
 		assert.ErrorIs(t, w.get(t, c, "Owners/o1/Grants"), apierr.ErrReauthRequired)
 	})
 
+	t.Run("usta client credentials, new token after a 401", func(t *testing.T) {
+		srv := apierrtest.NewUSTA(apierrtest.WithOAuthClient("reliability", clientSecret))
+		defer srv.Close()
+		c := w.client(t, apierr.WithBaseURL(srv.URL()+"/v1"), apierr.WithDecoder(decode.USTA),
+			apierr.WithClientCredentials(srv.ClientCredentials()))
+		require.NoError(t, w.get(t, c, "entities/1001"))
+		srv.Inject(1, apierrtest.ExpiredToken())
+		require.NoError(t, w.get(t, c, "entities/1001"))
+		assert.ErrorIs(t, w.get(t, c, "entities/4242"), apierr.ErrNotFound)
+	})
+
+	t.Run("entrecode refresh token, 2402 then a revoked refresh token", func(t *testing.T) {
+		srv := apierrtest.NewEntrecode(apierrtest.WithOAuthClient("reliability", clientSecret))
+		defer srv.Close()
+		tok := srv.MintToken()
+		w.add(tok.AccessToken, "minted access token")
+		w.add(tok.RefreshToken, "minted refresh token")
+		c := w.client(t, apierr.WithBaseURL(srv.URL()+"/api/beefbeef"), apierr.WithDecoder(decode.Entrecode),
+			apierr.WithRefreshToken(srv.OAuth2Config(), tok))
+		require.NoError(t, w.get(t, c, "entries"))
+		srv.Inject(1, apierrtest.ExpiredToken())
+		require.NoError(t, w.get(t, c, "entries"))
+		srv.RevokeAll()
+		srv.RevokeRefreshTokens()
+		assert.ErrorIs(t, w.get(t, c, "entries"), apierr.ErrReauthRequired)
+	})
+
 	t.Run("hostile token endpoint echoes secrets", func(t *testing.T) {
 		api := newFaultServer(t, answer(200, `{}`))
 		var mu sync.Mutex
