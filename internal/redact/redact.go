@@ -35,7 +35,8 @@ func URL(u *url.URL) string {
 	if u == nil {
 		return ""
 	}
-	if u.User == nil && !hasSecretParam(u.RawQuery) {
+	fragment := u.EscapedFragment()
+	if u.User == nil && !hasSecretParam(u.RawQuery) && !hasSecretParam(fragment) {
 		return u.String()
 	}
 	c := *u
@@ -46,6 +47,10 @@ func URL(u *url.URL) string {
 	}
 	if hasSecretParam(c.RawQuery) {
 		c.RawQuery = query(c.RawQuery)
+	}
+	if hasSecretParam(fragment) { // the OAuth2 implicit flow returns tokens there
+		c.RawFragment = query(fragment)
+		c.Fragment, _ = url.PathUnescape(c.RawFragment)
 	}
 	return c.String()
 }

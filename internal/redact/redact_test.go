@@ -22,6 +22,8 @@ func TestURL(t *testing.T) {
 		{"repeated", "https://api.example/x?code=a&code=b", "https://api.example/x?code=REDACTED&code=REDACTED"},
 		{"password in userinfo", "https://user:pw@api.example/x", "https://user:REDACTED@api.example/x"},
 		{"user without password", "https://user@api.example/x", "https://user@api.example/x"},
+		{"token in fragment", "https://app.example/cb#access_token=s3cr3t&token_type=bearer", "https://app.example/cb#access_token=REDACTED&token_type=bearer"},
+		{"harmless fragment", "https://api.example/doc#section-2", "https://api.example/doc#section-2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -53,7 +55,7 @@ func TestHeader(t *testing.T) {
 func FuzzURL(f *testing.F) {
 	for _, s := range []string{
 		"https://h/x?access_token=SECRET", "https://u:SECRET@h/", "https://h/?a=1&token=SECRET&b=2",
-		"https://h/?password=SECRET#frag", "https://h/?code=SECRET;x=1",
+		"https://h/?password=SECRET#frag", "https://h/?code=SECRET;x=1", "https://h/cb#access_token=SECRET&state=x",
 	} {
 		f.Add(s)
 	}
@@ -73,6 +75,15 @@ func FuzzURL(f *testing.F) {
 				for _, v := range vs {
 					if v != Mask && v != "" {
 						t.Fatalf("secret %q=%q survived in %q", k, v, out)
+					}
+				}
+			}
+		}
+		if fragment, err := url.ParseQuery(r.EscapedFragment()); err == nil {
+			for k, vs := range fragment {
+				for _, v := range vs {
+					if IsSecretParam(k) && v != Mask && v != "" {
+						t.Fatalf("secret %q=%q survived in the fragment of %q", k, v, out)
 					}
 				}
 			}
