@@ -10,12 +10,14 @@ import (
 	"io"
 	"log"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -424,6 +426,12 @@ func TestSecurityOwnTransportTLS12(t *testing.T) {
 	tls11 := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { answer(200, `{}`)(w, r) }))
 	tls11.TLS = &tls.Config{MinVersion: tls.VersionTLS10, MaxVersion: tls.VersionTLS11}
 	tls11.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshakes are the point
+	var tls11Conns atomic.Int32
+	tls11.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			tls11Conns.Add(1)
+		}
+	}
 	tls11.StartTLS()
 	defer tls11.Close()
 	tls12 := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { answer(200, `{}`)(w, r) }))
@@ -453,4 +461,5 @@ func TestSecurityOwnTransportTLS12(t *testing.T) {
 		assert.Contains(t, err.Error(), tt.want)
 		require.NoError(t, c.Close())
 	}
+	assert.EqualValues(t, 1, tls11Conns.Load(), "a refused TLS version is not retried")
 }

@@ -160,6 +160,16 @@ func transientNetError(err error) bool {
 	if errors.As(err, &verify) || errors.As(err, &unknown) || errors.As(err, &hostname) || errors.As(err, &invalid) {
 		return false
 	}
+	// A TLS alert, from the server ("remote error") or ours, or a reply that
+	// is not TLS: the same handshake would fail the same way again.
+	var (
+		op     *net.OpError
+		alert  tls.AlertError
+		record tls.RecordHeaderError
+	)
+	if (errors.As(err, &op) && op.Op == "remote error") || errors.As(err, &alert) || errors.As(err, &record) {
+		return false
+	}
 	var ne net.Error
 	return errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
 }

@@ -2,6 +2,7 @@ package apierr
 
 import (
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"io"
@@ -247,6 +248,9 @@ func TestNetworkErrors(t *testing.T) {
 		{"reset POST: may have been acted on", "POST", reset, 1},
 		{"unexpected EOF GET", "GET", io.ErrUnexpectedEOF, 2},
 		{"certificate error", "GET", x509.UnknownAuthorityError{}, 1},
+		{"TLS alert from the server", "GET", &net.OpError{Op: "remote error", Err: errors.New("tls: protocol version not supported")}, 1},
+		{"TLS alert of ours", "GET", &net.OpError{Op: "local error", Err: tls.AlertError(70)}, 1},
+		{"not TLS", "GET", tls.RecordHeaderError{Msg: "first record does not look like a TLS handshake"}, 1},
 		{"not a network error", "GET", errors.New("boom"), 1},
 	}
 	for _, tt := range tests {
