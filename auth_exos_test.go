@@ -274,6 +274,9 @@ func TestExosNoLoginStorm(t *testing.T) {
 			assert.Equal(t, tt.code.String(), ae.Code)
 			assert.NotEmpty(t, ae.Description)
 			assert.Equal(t, 1, srv.loginCount(), "one login for 100 callers")
+			var p *Problem[exos.Code]
+			require.ErrorAs(t, errs[0], &p, "the login's decoded error is in the chain")
+			assert.Equal(t, 1, p.Attempts, "the login attempts made")
 
 			clk.advance(tt.wantWait - time.Second)
 			_, err := a.authorize(context.Background(), authRequest(t, srv.URL))

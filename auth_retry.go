@@ -2,6 +2,7 @@ package apierr
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"time"
 
@@ -44,6 +45,10 @@ func (r endpointRetry) do(ctx context.Context, call attempt) (*oauth2.Token, err
 		tok, err, again := call(ctx)
 		if err == nil {
 			return tok, nil
+		}
+		var p problem
+		if errors.As(err.Err, &p) {
+			p.setAttempts(n) // what the endpoint's error says, as an API error would
 		}
 		if !again || n >= attempts {
 			if err.RetryAfter > 0 && err.hold == 0 {

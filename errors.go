@@ -189,6 +189,7 @@ type problem interface {
 	status() int
 	codeInfo() (codes.Info, bool) // the code's Info; false when the body had no code
 	annotate(attempts int, method, url string)
+	setAttempts(n int)
 	setRetryAfter(d time.Duration)
 }
 
@@ -205,5 +206,7 @@ func (p *Problem[C]) codeInfo() (codes.Info, bool) {
 func (p *Problem[C]) annotate(attempts int, method, url string) {
 	p.Attempts, p.Method, p.URL = attempts, method, url
 }
+
+func (p *Problem[C]) setAttempts(n int) { p.Attempts = n }
 
 func (p *Problem[C]) setRetryAfter(d time.Duration) { p.RetryAfter = d }
