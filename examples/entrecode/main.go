@@ -19,6 +19,7 @@ import (
 	"github.com/accessapi/apierr/apierrtest"
 	"github.com/accessapi/apierr/codes/entrecode"
 	"github.com/accessapi/apierr/decode"
+	"github.com/accessapi/apierr/examples/internal/cli"
 	"golang.org/x/oauth2"
 )
 
@@ -38,11 +39,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "entrecode: usage: entrecode (no arguments)")
 		return 2
 	}
-	if err := story(ctx, stdout); err != nil {
-		fmt.Fprintln(stderr, "entrecode:", err)
-		return 1
-	}
-	return 0
+	return cli.Status(stderr, "entrecode", story(ctx, stdout))
 }
 
 func story(ctx context.Context, out io.Writer) error {
@@ -65,13 +62,13 @@ func story(ctx context.Context, out io.Writer) error {
 	fmt.Fprintln(out, "entrecode example: fake Data Manager in this process (package apierrtest)")
 
 	var list struct{ Count int }
-	if err := call(ctx, client, "GET", "todo", nil, &list); err != nil {
+	if err := cli.Call(ctx, client, "GET", "todo", nil, &list); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "GET todo: %d entries with the signed-in token (token requests: %d)\n", list.Count, srv.TokenRequests())
 
 	srv.RevokeAll()
-	if err := call(ctx, client, "GET", "todo", nil, &list); err != nil {
+	if err := cli.Call(ctx, client, "GET", "todo", nil, &list); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "token revoked: GET todo got 401, refreshed (refresh requests: %d), replayed: ok\n", srv.RefreshRequests())
@@ -79,29 +76,19 @@ func story(ctx context.Context, out io.Writer) error {
 	entry := map[string]any{"title": "Buy milk", "done": true}
 	srv.Fail(entrecode.ParallelRequestAddedTags, 1)
 	before := srv.Requests()
-	err = call(ctx, client, "PUT", "todo?_id=e1", entry, nil)
+	err = cli.Call(ctx, client, "PUT", "todo?_id=e1", entry, nil)
 	show(out, fmt.Sprintf("PUT todo?_id=e1 (%d attempts, 2373 retried)", srv.Requests()-before), err)
-	err = call(ctx, client, "PUT", "todo", entry, nil)
+	err = cli.Call(ctx, client, "PUT", "todo", entry, nil)
 	show(out, "PUT todo without _id", err)
 	fmt.Fprintf(out, "   errors.Is: Code(202) %t, Code(2202) %t, Code(1202) %t\n",
 		errors.Is(err, entrecode.Code(202)), errors.Is(err, entrecode.Code(2202)), errors.Is(err, entrecode.Code(1202)))
-	show(out, "GET todo?_id=e9", call(ctx, client, "GET", "todo?_id=e9", nil, nil))
+	show(out, "GET todo?_id=e9", cli.Call(ctx, client, "GET", "todo?_id=e9", nil, nil))
 
 	srv.RevokeRefreshTokens() // the user signed out elsewhere
 	srv.RevokeAll()
-	show(out, "GET todo after sign-out", call(ctx, client, "GET", "todo", nil, nil))
+	show(out, "GET todo after sign-out", cli.Call(ctx, client, "GET", "todo", nil, nil))
 	fmt.Fprintf(out, "summary: API requests: %d, token requests: %d\n", srv.Requests(), srv.TokenRequests())
 	return nil
-}
-
-// call sends one request and decodes a 2xx JSON answer into v.
-func call(ctx context.Context, c *apierr.Client, method, path string, body, v any) error {
-	req, err := c.NewRequest(ctx, method, path, body)
-	if err != nil {
-		return err
-	}
-	_, err = c.Do(req, v)
-	return err
 }
 
 // show prints what a program would do about err: the idiomatic switch,

@@ -15,7 +15,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -24,6 +23,7 @@ import (
 	"github.com/accessapi/apierr/apierrtest"
 	"github.com/accessapi/apierr/codes/exos"
 	"github.com/accessapi/apierr/decode"
+	"github.com/accessapi/apierr/examples/internal/cli"
 )
 
 func main() { os.Exit(run(context.Background(), os.Args[1:], os.Getenv, os.Stdout, os.Stderr)) }
@@ -32,26 +32,13 @@ func main() { os.Exit(run(context.Background(), os.Args[1:], os.Getenv, os.Stdou
 // variables, 1 for a failed call).
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	baseURL, session, err := parseOptions(args, getenv, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
 	if err != nil {
-		fmt.Fprintln(stderr, "exos:", err)
-		return 2
+		return cli.Status(stderr, "exos", cli.Usage(err))
 	}
 	if baseURL != "" {
-		err = realStory(ctx, stdout, baseURL, session)
-	} else {
-		err = story(ctx, stdout)
+		return cli.Status(stderr, "exos", realStory(ctx, stdout, baseURL, session))
 	}
-	if err != nil {
-		fmt.Fprintln(stderr, "exos:", err)
-		if errors.Is(err, errUsage) {
-			return 2
-		}
-		return 1
-	}
-	return 0
+	return cli.Status(stderr, "exos", story(ctx, stdout))
 }
 
 func story(ctx context.Context, out io.Writer) error {
@@ -71,13 +58,13 @@ func story(ctx context.Context, out io.Writer) error {
 	fmt.Fprintln(out, "exos example: fake exos 9300 API in this process (package apierrtest)")
 
 	var persons struct{ Value []apierrtest.ExosPerson }
-	if err := call(ctx, client, "GET", "persons", nil, &persons); err != nil {
+	if err := cli.Call(ctx, client, "GET", "persons", nil, &persons); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "GET persons: %d person(s) (logins: %d)\n", len(persons.Value), srv.Logins())
 
 	srv.RevokeAll() // exos forgot the session: the next call gets 300008
-	if err := call(ctx, client, "GET", "persons", nil, &persons); err != nil {
+	if err := cli.Call(ctx, client, "GET", "persons", nil, &persons); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "session expired: GET persons got 300008, logged in again, replayed: ok (logins: %d)\n", srv.Logins())
@@ -85,21 +72,21 @@ func story(ctx context.Context, out io.Writer) error {
 	assign := map[string]string{"AccessRightId": "AR-1"}
 	srv.Fail(exos.ConcurrencyError, 2)
 	before := srv.Requests()
-	err = call(ctx, client, "POST", "persons/P-1/assignAccessRight", assign, nil)
+	err = cli.Call(ctx, client, "POST", "persons/P-1/assignAccessRight", assign, nil)
 	show(out, fmt.Sprintf("POST assignAccessRight (%d attempts, 2 concurrency errors retried)", srv.Requests()-before), err)
-	show(out, "POST assignAccessRight again", call(ctx, client, "POST", "persons/P-1/assignAccessRight", assign, nil))
+	show(out, "POST assignAccessRight again", cli.Call(ctx, client, "POST", "persons/P-1/assignAccessRight", assign, nil))
 	srv.Fail(exos.ConcurrencyError, 4) // as many as the default policy's attempts
-	show(out, "POST assignAccessRight AR-2", call(ctx, client, "POST", "persons/P-1/assignAccessRight", map[string]string{"AccessRightId": "AR-2"}, nil))
-	show(out, "GET persons/P-9", call(ctx, client, "GET", "persons/P-9", nil, nil))
+	show(out, "POST assignAccessRight AR-2", cli.Call(ctx, client, "POST", "persons/P-1/assignAccessRight", map[string]string{"AccessRightId": "AR-2"}, nil))
+	show(out, "GET persons/P-9", cli.Call(ctx, client, "GET", "persons/P-9", nil, nil))
 	srv.Fail(exos.MissingClientID, 1)
-	show(out, "POST persons", call(ctx, client, "POST", "persons", map[string]string{"LastName": "Doe"}, nil))
+	show(out, "POST persons", cli.Call(ctx, client, "POST", "persons", map[string]string{"LastName": "Doe"}, nil))
 
 	// A second client cannot log in while the first one's session is open.
 	second, err := newClient(srv.URL()+"/ExosApi/api/v1.1", session)
 	if err != nil {
 		return err
 	}
-	show(out, "second client: GET persons", call(ctx, second, "GET", "persons", nil, nil))
+	show(out, "second client: GET persons", cli.Call(ctx, second, "GET", "persons", nil, nil))
 	second.Close()
 
 	err = client.Close() // logs out
@@ -113,16 +100,6 @@ func newClient(baseURL string, s apierr.ExosSession) (*apierr.Client, error) {
 		apierr.WithDecoder(decode.Exos),
 		apierr.WithExosSession(s),
 	)
-}
-
-// call sends one request and decodes a 2xx JSON answer into v.
-func call(ctx context.Context, c *apierr.Client, method, path string, body, v any) error {
-	req, err := c.NewRequest(ctx, method, path, body)
-	if err != nil {
-		return err
-	}
-	_, err = c.Do(req, v)
-	return err
 }
 
 // show prints what a program would do about err: the idiomatic switch,

@@ -22,7 +22,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -30,6 +29,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/accessapi/apierr/examples/internal/cli"
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 )
@@ -53,56 +53,32 @@ type options struct {
 	verbose bool
 }
 
-// errUsage marks a problem with the flags or the environment: exit 2.
-var errUsage = errors.New("usage")
-
 // run is the program: it returns the exit status.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	opts, err := parseOptions(args, getenv, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
 	if err != nil {
-		fmt.Fprintln(stderr, "quickstart:", err)
-		return 2
+		return cli.Status(stderr, "quickstart", cli.Usage(err))
 	}
 	var log *slog.Logger
 	if opts.verbose {
 		log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	if opts.real {
-		err = realStory(ctx, stdout, opts, log)
-	} else {
-		err = fakeStory(ctx, stdout, log)
+		return cli.Status(stderr, "quickstart", realStory(ctx, stdout, opts, log))
 	}
-	if err != nil {
-		fmt.Fprintln(stderr, "quickstart:", err)
-		if errors.Is(err, errUsage) {
-			return 2
-		}
-		return 1
-	}
-	return 0
+	return cli.Status(stderr, "quickstart", fakeStory(ctx, stdout, log))
 }
 
 // parseOptions reads the flags and, against a real API, the environment.
 func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (options, error) {
-	fs := flag.NewFlagSet("quickstart", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.NewFlagSet("quickstart", stderr, "quickstart [-v] [-base-url URL]",
+		"Without -base-url and TAPKEY_CLIENT_ID it runs against in-process fake APIs.",
+		"With them it needs TAPKEY_CLIENT_ID, TAPKEY_CLIENT_SECRET and TAPKEY_OWNER_ID;",
+		"TAPKEY_TOKEN_URL (default "+tapkeyTokenURL+") and TAPKEY_SCOPES are optional.")
 	baseURL := fs.String("base-url", "", "run against the real API at this URL (e.g. "+tapkeyBaseURL+"), with credentials from TAPKEY_* variables")
 	verbose := fs.Bool("v", false, "log attempts, waits and token requests to stderr")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: quickstart [-v] [-base-url URL]")
-		fs.PrintDefaults()
-		fmt.Fprintln(stderr, "Without -base-url and TAPKEY_CLIENT_ID it runs against in-process fake APIs.")
-		fmt.Fprintln(stderr, "With them it needs TAPKEY_CLIENT_ID, TAPKEY_CLIENT_SECRET and TAPKEY_OWNER_ID;")
-		fmt.Fprintln(stderr, "TAPKEY_TOKEN_URL (default "+tapkeyTokenURL+") and TAPKEY_SCOPES are optional.")
-	}
-	if err := fs.Parse(args); err != nil {
+	if err := cli.Parse(fs, args); err != nil {
 		return options{}, err
-	}
-	if fs.NArg() > 0 {
-		return options{}, fmt.Errorf("unexpected argument %q (see -h)", fs.Arg(0))
 	}
 	opts := options{baseURL: *baseURL, verbose: *verbose}
 	opts.real = opts.baseURL != "" || getenv("TAPKEY_CLIENT_ID") != ""
@@ -115,24 +91,17 @@ func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (
 	if err := checkURL("-base-url", opts.baseURL); err != nil {
 		return options{}, err
 	}
-	var missing []string
-	need := func(name string) string {
-		v := strings.TrimSpace(getenv(name))
-		if v == "" {
-			missing = append(missing, name)
-		}
-		return v
-	}
+	env := cli.Env{Getenv: getenv}
 	opts.cc = &clientcredentials.Config{
-		ClientID:     need("TAPKEY_CLIENT_ID"),
-		ClientSecret: need("TAPKEY_CLIENT_SECRET"),
+		ClientID:     env.Need("TAPKEY_CLIENT_ID"),
+		ClientSecret: env.Need("TAPKEY_CLIENT_SECRET"),
 		TokenURL:     getenv("TAPKEY_TOKEN_URL"),
 		Scopes:       strings.Fields(getenv("TAPKEY_SCOPES")),
 		AuthStyle:    oauth2.AuthStyleInHeader,
 	}
-	opts.owner = need("TAPKEY_OWNER_ID")
-	if len(missing) > 0 {
-		return options{}, fmt.Errorf("against a real API these variables must be set: %s", strings.Join(missing, ", "))
+	opts.owner = env.Need("TAPKEY_OWNER_ID")
+	if err := env.Missing("against a real API"); err != nil {
+		return options{}, err
 	}
 	if opts.cc.TokenURL == "" {
 		opts.cc.TokenURL = tapkeyTokenURL

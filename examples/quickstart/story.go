@@ -16,6 +16,7 @@ import (
 	"github.com/accessapi/apierr/codes/exos"
 	"github.com/accessapi/apierr/codes/tapkey"
 	"github.com/accessapi/apierr/decode"
+	"github.com/accessapi/apierr/examples/internal/cli"
 	"golang.org/x/oauth2/clientcredentials"
 )
 
@@ -45,7 +46,7 @@ func fakeStory(ctx context.Context, out io.Writer, log *slog.Logger) error {
 
 	tk.RevokeAll()
 	var locks boundLocks
-	if err := call(ctx, client, http.MethodGet, owner+"BoundLocks", nil, &locks); err != nil {
+	if err := cli.Call(ctx, client, http.MethodGet, owner+"BoundLocks", nil, &locks); err != nil {
 		return err
 	}
 	statuses, tokens := seen.take()
@@ -54,7 +55,7 @@ func fakeStory(ctx context.Context, out io.Writer, log *slog.Logger) error {
 
 	tk.Inject(1, apierrtest.TooManyRequests(time.Second))
 	start := time.Now()
-	if err := call(ctx, client, http.MethodGet, owner+"BoundLocks", nil, &locks); err != nil {
+	if err := cli.Call(ctx, client, http.MethodGet, owner+"BoundLocks", nil, &locks); err != nil {
 		return err
 	}
 	waited := time.Since(start).Round(100 * time.Millisecond)
@@ -66,11 +67,11 @@ func fakeStory(ctx context.Context, out io.Writer, log *slog.Logger) error {
 	}
 
 	grant := map[string]string{"boundLockId": "bl-1", "contactId": "c-42"}
-	if err := call(ctx, client, http.MethodPut, owner+"Grants", grant, nil); err != nil {
+	if err := cli.Call(ctx, client, http.MethodPut, owner+"Grants", grant, nil); err != nil {
 		return err
 	}
 	seen.take()
-	err = call(ctx, client, http.MethodPut, owner+"Grants", grant, nil)
+	err = cli.Call(ctx, client, http.MethodPut, owner+"Grants", grant, nil)
 	statuses, _ = seen.take()
 	fmt.Fprintf(out, "5. error    PUT Grants with the same lock and contact again: %s, not retried\n", story(statuses, ""))
 	if err == nil {
@@ -90,7 +91,7 @@ func fakeStory(ctx context.Context, out io.Writer, log *slog.Logger) error {
 func realStory(ctx context.Context, out io.Writer, opts options, log *slog.Logger) error {
 	client, seen, err := tapkeyClient(opts.baseURL, opts.cc, log)
 	if err != nil {
-		return fmt.Errorf("%w: %w", errUsage, err)
+		return fmt.Errorf("%w: %w", cli.ErrUsage, err)
 	}
 	fmt.Fprintln(out, "apierr quickstart: the Tapkey API at "+opts.baseURL)
 	defer client.Close()
@@ -100,7 +101,7 @@ func realStory(ctx context.Context, out io.Writer, opts options, log *slog.Logge
 	}
 	fmt.Fprintln(out, "2-4.       skipped: revoking tokens, a 429 and an exos concurrency error need the fake servers")
 
-	err = call(ctx, client, http.MethodGet, owner+"BoundLocks/apierr-quickstart-no-such-lock", nil, nil)
+	err = cli.Call(ctx, client, http.MethodGet, owner+"BoundLocks/apierr-quickstart-no-such-lock", nil, nil)
 	statuses, _ := seen.take()
 	fmt.Fprintf(out, "5. error    GET a bound lock that does not exist: %s, not retried\n", story(statuses, ""))
 	if err == nil {
@@ -129,7 +130,7 @@ func tapkeyClient(baseURL string, cc *clientcredentials.Config, log *slog.Logger
 // firstCall is step 1: the first call gets a token.
 func firstCall(ctx context.Context, out io.Writer, client *apierr.Client, seen *recorder, owner string) error {
 	var locks boundLocks
-	if err := call(ctx, client, http.MethodGet, owner+"BoundLocks", nil, &locks); err != nil {
+	if err := cli.Call(ctx, client, http.MethodGet, owner+"BoundLocks", nil, &locks); err != nil {
 		return err
 	}
 	statuses, tokens := seen.take()
@@ -157,23 +158,13 @@ func exosStep(ctx context.Context, out io.Writer, ex *apierrtest.Server[exos.Cod
 	}
 	defer client.Close()
 	ex.Fail(exos.ConcurrencyError, 2)
-	if err := call(ctx, client, http.MethodPost, "persons/P-1/assignAccessRight", map[string]string{"AccessRightId": "AR-1"}, nil); err != nil {
+	if err := cli.Call(ctx, client, http.MethodPost, "persons/P-1/assignAccessRight", map[string]string{"AccessRightId": "AR-1"}, nil); err != nil {
 		return err
 	}
 	statuses, logins := seen.take()
 	fmt.Fprintf(out, "4. exos     POST assignAccessRight: %s (%d %s twice, retried after short pauses; %s)\n",
 		story(statuses, ""), exos.ConcurrencyError, codeName(exos.ConcurrencyError), plural(logins, "login"))
 	return nil
-}
-
-// call sends one request and decodes a 2xx JSON answer into v.
-func call(ctx context.Context, client *apierr.Client, method, path string, body, v any) error {
-	req, err := client.NewRequest(ctx, method, path, body)
-	if err != nil {
-		return err
-	}
-	_, err = client.Do(req, v)
-	return err
 }
 
 // showError prints what a permanent error carries and which checks match it.

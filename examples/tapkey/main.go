@@ -19,6 +19,7 @@ import (
 	"github.com/accessapi/apierr/apierrtest"
 	"github.com/accessapi/apierr/codes/tapkey"
 	"github.com/accessapi/apierr/decode"
+	"github.com/accessapi/apierr/examples/internal/cli"
 	"golang.org/x/oauth2"
 )
 
@@ -39,18 +40,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "tapkey: usage: tapkey [-lang tag] (no arguments)")
 		return 2
 	}
-	if err := story(ctx, stdout, *lang); err != nil {
-		fmt.Fprintln(stderr, "tapkey:", err)
-		if errors.Is(err, errBadLang) {
-			return 2
-		}
-		return 1
-	}
-	return 0
+	return cli.Status(stderr, "tapkey", story(ctx, stdout, *lang))
 }
-
-// errBadLang marks a -lang value that WithAcceptLanguage refuses.
-var errBadLang = errors.New("bad -lang")
 
 func story(ctx context.Context, out io.Writer, lang string) error {
 	srv := apierrtest.NewTapkey()
@@ -75,44 +66,34 @@ func story(ctx context.Context, out io.Writer, lang string) error {
 		apierr.WithAcceptLanguage(lang),
 	)
 	if err != nil {
-		return fmt.Errorf("%w: %w", errBadLang, err) // the other options are fixed
+		return cli.Usage(fmt.Errorf("bad -lang: %w", err)) // the other options are fixed
 	}
 	defer client.Close()
 	fmt.Fprintln(out, "tapkey example: fake Tapkey API in this process (package apierrtest)")
 
 	var locks []apierrtest.TapkeyBoundLock
-	if err := call(ctx, client, "GET", "Owners/o1/BoundLocks", nil, &locks); err != nil {
+	if err := cli.Call(ctx, client, "GET", "Owners/o1/BoundLocks", nil, &locks); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "GET BoundLocks: %d bound locks with the stored token (token requests: %d)\n", len(locks), srv.TokenRequests())
 
 	srv.RevokeAll()
-	if err := call(ctx, client, "GET", "Owners/o1/BoundLocks", nil, &locks); err != nil {
+	if err := cli.Call(ctx, client, "GET", "Owners/o1/BoundLocks", nil, &locks); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "token revoked: GET BoundLocks got 401, refreshed (%d refresh request), replayed: ok\n", srv.RefreshRequests())
 	fmt.Fprintf(out, "refresh token rotations: %d; the hook stored the new one: %t\n", rotations, stored.RefreshToken != first)
 
 	grant := map[string]string{"boundLockId": "bl-1", "contactId": "c-42"}
-	show(out, "PUT Grants", call(ctx, client, "PUT", "Owners/o1/Grants", grant, nil))
-	show(out, "PUT Grants again", call(ctx, client, "PUT", "Owners/o1/Grants", grant, nil))
-	show(out, "GET BoundLocks/bl-9", call(ctx, client, "GET", "Owners/o1/BoundLocks/bl-9", nil, nil))
+	show(out, "PUT Grants", cli.Call(ctx, client, "PUT", "Owners/o1/Grants", grant, nil))
+	show(out, "PUT Grants again", cli.Call(ctx, client, "PUT", "Owners/o1/Grants", grant, nil))
+	show(out, "GET BoundLocks/bl-9", cli.Call(ctx, client, "GET", "Owners/o1/BoundLocks/bl-9", nil, nil))
 	srv.Fail(tapkey.InsufficientSmartphoneUserContingent, 1)
-	show(out, "PUT Grants for c-43", call(ctx, client, "PUT", "Owners/o1/Grants", map[string]string{"boundLockId": "bl-2", "contactId": "c-43"}, nil))
+	show(out, "PUT Grants for c-43", cli.Call(ctx, client, "PUT", "Owners/o1/Grants", map[string]string{"boundLockId": "bl-2", "contactId": "c-43"}, nil))
 	srv.Inject(1, apierrtest.InsufficientScope("write:grants"))
-	show(out, "PUT Grants for c-44", call(ctx, client, "PUT", "Owners/o1/Grants", map[string]string{"boundLockId": "bl-2", "contactId": "c-44"}, nil))
+	show(out, "PUT Grants for c-44", cli.Call(ctx, client, "PUT", "Owners/o1/Grants", map[string]string{"boundLockId": "bl-2", "contactId": "c-44"}, nil))
 	fmt.Fprintf(out, "summary: API requests: %d, token requests: %d\n", srv.Requests(), srv.TokenRequests())
 	return nil
-}
-
-// call sends one request and decodes a 2xx JSON answer into v.
-func call(ctx context.Context, c *apierr.Client, method, path string, body, v any) error {
-	req, err := c.NewRequest(ctx, method, path, body)
-	if err != nil {
-		return err
-	}
-	_, err = c.Do(req, v)
-	return err
 }
 
 // show prints what a program would do about err: the idiomatic switch,

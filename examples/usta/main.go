@@ -15,7 +15,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -24,6 +23,7 @@ import (
 	"github.com/accessapi/apierr/apierrtest"
 	"github.com/accessapi/apierr/codes/usta"
 	"github.com/accessapi/apierr/decode"
+	"github.com/accessapi/apierr/examples/internal/cli"
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 )
@@ -34,26 +34,13 @@ func main() { os.Exit(run(context.Background(), os.Args[1:], os.Getenv, os.Stdou
 // variables, 1 for a failed call).
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	baseURL, cc, err := parseOptions(args, getenv, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
 	if err != nil {
-		fmt.Fprintln(stderr, "usta:", err)
-		return 2
+		return cli.Status(stderr, "usta", cli.Usage(err))
 	}
 	if baseURL != "" {
-		err = realStory(ctx, stdout, baseURL, cc)
-	} else {
-		err = story(ctx, stdout)
+		return cli.Status(stderr, "usta", realStory(ctx, stdout, baseURL, cc))
 	}
-	if err != nil {
-		fmt.Fprintln(stderr, "usta:", err)
-		if errors.Is(err, errUsage) {
-			return 2
-		}
-		return 1
-	}
-	return 0
+	return cli.Status(stderr, "usta", story(ctx, stdout))
 }
 
 func story(ctx context.Context, out io.Writer) error {
@@ -68,31 +55,31 @@ func story(ctx context.Context, out io.Writer) error {
 	fmt.Fprintln(out, "usta example: fake USTA API in this process (package apierrtest)")
 
 	var player struct{ FirstName, LastName string }
-	if err := call(ctx, client, "GET", "entities/1001", nil, &player); err != nil {
+	if err := cli.Call(ctx, client, "GET", "entities/1001", nil, &player); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "GET entities/1001: %s %s (token requests: %d)\n", player.FirstName, player.LastName, srv.TokenRequests())
 
 	srv.RevokeAll()
-	if err := call(ctx, client, "GET", "entities/1001", nil, &player); err != nil {
+	if err := cli.Call(ctx, client, "GET", "entities/1001", nil, &player); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "token revoked: GET got 401 (4003), new client-credentials token, replayed: ok (token requests: %d, refresh requests: %d)\n",
 		srv.TokenRequests(), srv.RefreshRequests())
 
 	srv.Fail(usta.USPTANumberNotUnique, 1, apierrtest.Detail("usptaNumber"))
-	err = call(ctx, client, "PUT", "entities/1001", map[string]string{"usptaNumber": "U-1"}, nil)
+	err = cli.Call(ctx, client, "PUT", "entities/1001", map[string]string{"usptaNumber": "U-1"}, nil)
 	show(out, "PUT entities/1001", err)
 	fmt.Fprintf(out, "   errors.Is: EntitySavingError (2006) %t, USPTANumberNotUnique %t, PTRNumberNotUnique %t\n",
 		errors.Is(err, usta.EntitySavingError), errors.Is(err, usta.USPTANumberNotUnique), errors.Is(err, usta.PTRNumberNotUnique))
-	show(out, "GET entities/9999", call(ctx, client, "GET", "entities/9999", nil, nil))
-	show(out, "PUT entities/1001 with a list", call(ctx, client, "PUT", "entities/1001", []int{1}, nil))
+	show(out, "GET entities/9999", cli.Call(ctx, client, "GET", "entities/9999", nil, nil))
+	show(out, "PUT entities/1001 with a list", cli.Call(ctx, client, "PUT", "entities/1001", []int{1}, nil))
 	srv.Fail(usta.UnexpectedSystemError, 1)
 	before := srv.Requests()
-	err = call(ctx, client, "GET", "entities/1001", nil, nil)
+	err = cli.Call(ctx, client, "GET", "entities/1001", nil, nil)
 	show(out, fmt.Sprintf("GET entities/1001 (%d attempts, 9001 is transient: retried)", srv.Requests()-before), err)
 	srv.Fail(usta.MailTriggerError, 1)
-	show(out, "PUT entities/1001", call(ctx, client, "PUT", "entities/1001", map[string]string{"usptaNumber": "U-2"}, nil))
+	show(out, "PUT entities/1001", cli.Call(ctx, client, "PUT", "entities/1001", map[string]string{"usptaNumber": "U-2"}, nil))
 	fmt.Fprintf(out, "summary: API requests: %d, token requests: %d\n", srv.Requests(), srv.TokenRequests())
 	return nil
 }
@@ -100,16 +87,6 @@ func story(ctx context.Context, out io.Writer) error {
 func newClient(baseURL string, cc *clientcredentials.Config) (*apierr.Client, error) {
 	cc.AuthStyle = oauth2.AuthStyleInHeader // AutoDetect would send a refused token request twice
 	return apierr.New(apierr.WithBaseURL(baseURL), apierr.WithDecoder(decode.USTA), apierr.WithClientCredentials(cc))
-}
-
-// call sends one request and decodes a 2xx JSON answer into v.
-func call(ctx context.Context, c *apierr.Client, method, path string, body, v any) error {
-	req, err := c.NewRequest(ctx, method, path, body)
-	if err != nil {
-		return err
-	}
-	_, err = c.Do(req, v)
-	return err
 }
 
 // show prints what a program would do about err: the idiomatic switch,
