@@ -1,24 +1,24 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"regexp"
+	"io"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
+
+	"github.com/accessapi/apierr/examples/internal/clitest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func TestEntrecodeStory(t *testing.T) {
-	var out, errOut bytes.Buffer
-	code := run(context.Background(), nil, &out, &errOut)
-	require.Equal(t, 0, code, "stderr: %s\nstdout: %s", errOut.String(), out.String())
-	assert.Empty(t, errOut.String())
-	for _, line := range []string{
+	out, errOut := clitest.Run(t, 0, func(stdout, stderr io.Writer) int {
+		return run(context.Background(), nil, stdout, stderr)
+	})
+	assert.Empty(t, errOut)
+	clitest.Lines(t, out,
 		`^GET todo: 2 entries with the signed-in token \(token requests: 0\)$`,
 		`^token revoked: .*\(refresh requests: 1\), replayed: ok$`,
 		`^PUT todo\?_id=e1 \(2 attempts, 2373 retried\): ok$`,
@@ -27,9 +27,7 @@ func TestEntrecodeStory(t *testing.T) {
 		`^GET todo\?_id=e9: no such entry\n +status 404, code 2102,`,
 		`^GET todo after sign-out: the refresh token was refused: sign in again\n +status 401, code 2401,`,
 		`^summary: API requests: 8, token requests: 2$`,
-	} {
-		assert.Regexp(t, regexp.MustCompile("(?m)"+line), out.String())
-	}
+	)
 }
 
 func TestEntrecodeUsage(t *testing.T) {
@@ -44,10 +42,11 @@ func TestEntrecodeUsage(t *testing.T) {
 		{"help", []string{"-h"}, 0, "Usage of entrecode"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var out, errOut bytes.Buffer
-			assert.Equal(t, tc.code, run(context.Background(), tc.args, &out, &errOut))
-			assert.Contains(t, errOut.String(), tc.want)
-			assert.Empty(t, out.String(), "nothing was run")
+			out, errOut := clitest.Run(t, tc.code, func(stdout, stderr io.Writer) int {
+				return run(context.Background(), tc.args, stdout, stderr)
+			})
+			assert.Contains(t, errOut, tc.want)
+			assert.Empty(t, out, "nothing was run")
 		})
 	}
 }

@@ -1,31 +1,25 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"regexp"
+	"io"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
 	"github.com/accessapi/apierr/apierrtest"
+	"github.com/accessapi/apierr/examples/internal/clitest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// env returns a getenv over vars.
-func env(vars map[string]string) func(string) string {
-	return func(k string) string { return vars[k] }
-}
-
 func TestExosStory(t *testing.T) {
-	var out, errOut bytes.Buffer
-	code := run(context.Background(), nil, env(nil), &out, &errOut)
-	require.Equal(t, 0, code, "stderr: %s\nstdout: %s", errOut.String(), out.String())
-	assert.Empty(t, errOut.String())
-	for _, line := range []string{
+	out, errOut := clitest.Run(t, 0, func(stdout, stderr io.Writer) int {
+		return run(context.Background(), nil, clitest.Env(nil), stdout, stderr)
+	})
+	assert.Empty(t, errOut)
+	clitest.Lines(t, out,
 		`^GET persons: 1 person\(s\) \(logins: 1\)$`,
 		`^session expired: .*replayed: ok \(logins: 2\)$`,
 		`^POST assignAccessRight \(3 attempts, 2 concurrency errors retried\): ok$`,
@@ -35,11 +29,9 @@ func TestExosStory(t *testing.T) {
 		`^POST persons: server error: .*\n +status 500, code 400245, title "Missing clientId", detail "", attempts 1$`,
 		`^second client: GET persons: exos refuses logins for now: try later\n +status 403, code 300007,`,
 		`^Close: <nil> \(logouts: 1; logins: 3, one of them refused\)$`,
-	} {
-		assert.Regexp(t, regexp.MustCompile("(?m)"+line), out.String())
-	}
-	assert.NotContains(t, out.String(), apierrtest.DefaultPassword)
-	assert.NotContains(t, out.String(), apierrtest.DefaultAPIKey)
+	)
+	assert.NotContains(t, out, apierrtest.DefaultPassword)
+	assert.NotContains(t, out, apierrtest.DefaultAPIKey)
 }
 
 // The real-API mode, pointed at a fake: both login generations, paths
@@ -54,35 +46,24 @@ func TestExosRealModeAgainstAFake(t *testing.T) {
 			if legacy {
 				vars = map[string]string{"EXOS_API_KEY": c.APIKey, "EXOS_USER": c.UserName, "EXOS_PASSWORD": c.Password, "EXOS_LEGACY": "1"}
 			}
-			var out, errOut bytes.Buffer
-			code := run(context.Background(), []string{"-base-url", srv.URL() + "/ExosApi/api/v1.1"}, env(vars), &out, &errOut)
-			require.Equal(t, 0, code, "stderr: %s\nstdout: %s", errOut.String(), out.String())
-			for _, line := range []string{
+			out, errOut := clitest.Run(t, 0, func(stdout, stderr io.Writer) int {
+				return run(context.Background(), []string{"-base-url", srv.URL() + "/ExosApi/api/v1.1"}, clitest.Env(vars), stdout, stderr)
+			})
+			clitest.Lines(t, out,
 				`^exos example: the exos API at http://127\.0\.0\.1:\d+/ExosApi/api/v1\.1$`,
 				`^GET persons/apierr-example-no-such-person: no such person: check the id\n +status 404, code 400001,`,
 				`^Close: <nil> \(logged out\)$`,
-			} {
-				assert.Regexp(t, regexp.MustCompile("(?m)"+line), out.String())
-			}
+			)
 			assert.Equal(t, 1, srv.Logins())
 			assert.Equal(t, 1, srv.Logouts())
 			assert.Equal(t, 1, srv.Requests()-srv.Logouts(), "one API call besides the logout")
-			assert.NotContains(t, out.String()+errOut.String(), c.Password)
+			assert.NotContains(t, out+errOut, c.Password)
 		})
 	}
 }
 
 func TestExosUsage(t *testing.T) {
 	full := map[string]string{"EXOS_API_KEY": "k", "EXOS_USER": "u", "EXOS_PASSWORD": "s3cret", "EXOS_TENANT_ID": "1"}
-	with := func(k, v string) map[string]string {
-		m := map[string]string{k: v}
-		for k2, v2 := range full {
-			if k2 != k {
-				m[k2] = v2
-			}
-		}
-		return m
-	}
 	base := []string{"-base-url", "https://exos.example/ExosApi/api/v1.1"}
 	for _, tc := range []struct {
 		name string
@@ -96,17 +77,18 @@ func TestExosUsage(t *testing.T) {
 		{"key without base URL", nil, full, 2, "exos: EXOS_API_KEY is set: give -base-url too"},
 		{"base URL without credentials", base, nil, 2, "exos: with -base-url these variables must be set: EXOS_API_KEY, EXOS_USER, EXOS_PASSWORD, EXOS_TENANT_ID"},
 		{"legacy needs no tenant", base, map[string]string{"EXOS_LEGACY": "1"}, 2, "must be set: EXOS_API_KEY, EXOS_USER, EXOS_PASSWORD\n"},
-		{"bad tenant", base, with("EXOS_TENANT_ID", "one"), 2, "exos: EXOS_TENANT_ID must be a whole number"},
+		{"bad tenant", base, clitest.With(full, "EXOS_TENANT_ID", "one"), 2, "exos: EXOS_TENANT_ID must be a whole number"},
 		{"relative base URL", []string{"-base-url", "exos.example/api"}, full, 2, "exos: -base-url must be an absolute http(s) URL"},
 		{"credentials over plain http", []string{"-base-url", "http://exos.example/ExosApi/api/v1.1"}, full, 2, "plain http"},
 		{"help", []string{"-h"}, nil, 0, "EXOS_TENANT_ID"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var out, errOut bytes.Buffer
-			assert.Equal(t, tc.code, run(context.Background(), tc.args, env(tc.vars), &out, &errOut))
-			assert.Contains(t, errOut.String(), tc.want)
-			assert.NotContains(t, errOut.String(), "s3cret")
-			assert.Empty(t, out.String(), "nothing was run")
+			out, errOut := clitest.Run(t, tc.code, func(stdout, stderr io.Writer) int {
+				return run(context.Background(), tc.args, clitest.Env(tc.vars), stdout, stderr)
+			})
+			assert.Contains(t, errOut, tc.want)
+			assert.NotContains(t, errOut, "s3cret")
+			assert.Empty(t, out, "nothing was run")
 		})
 	}
 }
