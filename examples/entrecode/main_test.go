@@ -31,22 +31,11 @@ func TestEntrecodeStory(t *testing.T) {
 }
 
 func TestEntrecodeUsage(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		args []string
-		code int
-		want string
-	}{
-		{"unknown flag", []string{"-nope"}, 2, "flag provided but not defined: -nope"},
-		{"argument", []string{"extra"}, 2, "entrecode: usage: entrecode (no arguments)"},
-		{"help", []string{"-h"}, 0, "Usage of entrecode"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			out, errOut := clitest.Run(t, tc.code, func(stdout, stderr io.Writer) int {
-				return run(context.Background(), tc.args, stdout, stderr)
-			})
-			assert.Contains(t, errOut, tc.want)
-			assert.Empty(t, out, "nothing was run")
-		})
-	}
+	clitest.Usage(t, "entrecode", func(args []string, _ func(string) string, stdout, stderr io.Writer) int {
+		return run(context.Background(), args, stdout, stderr)
+	}, []clitest.UsageCase{
+		{Name: "unknown flag", Args: []string{"-nope"}, Code: 2, Want: "flag provided but not defined: -nope"},
+		{Name: "argument", Args: []string{"extra"}, Code: 2, Want: "entrecode: usage: entrecode (no arguments)"},
+		{Name: "help", Args: []string{"-h"}, Code: 0, Want: "Usage of entrecode"},
+	})
 }

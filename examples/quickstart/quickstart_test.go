@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"io"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -65,39 +64,18 @@ func TestQuickstartRealModeAgainstAFake(t *testing.T) {
 
 func TestQuickstartUsageErrors(t *testing.T) {
 	full := map[string]string{"TAPKEY_CLIENT_ID": "id", "TAPKEY_CLIENT_SECRET": "s3cret", "TAPKEY_OWNER_ID": "o1"}
-	for _, tc := range []struct {
-		name string
-		args []string
-		vars map[string]string
-		want string
-	}{
-		{"unknown flag", []string{"-nope"}, nil, "flag provided but not defined: -nope"},
-		{"argument", []string{"extra"}, nil, `unexpected argument "extra"`},
-		{"base URL without credentials", []string{"-base-url", "https://api.example.test"}, nil,
-			"these variables must be set: TAPKEY_CLIENT_ID, TAPKEY_CLIENT_SECRET, TAPKEY_OWNER_ID"},
-		{"credentials without secret", nil, map[string]string{"TAPKEY_CLIENT_ID": "id", "TAPKEY_OWNER_ID": "o1"},
-			"these variables must be set: TAPKEY_CLIENT_SECRET"},
-		{"bad base URL", []string{"-base-url", "ftp://api.example.test"}, full, `-base-url must be an absolute http(s) URL, got "ftp://api.example.test"`},
-		{"relative base URL", []string{"-base-url", "api.example.test"}, full, "-base-url must be an absolute http(s) URL"},
-		{"bad token URL", []string{"-base-url", "https://api.example.test"}, clitest.With(full, "TAPKEY_TOKEN_URL", "%zz"), "TAPKEY_TOKEN_URL must be an absolute http(s) URL"},
-		{"owner path", []string{"-base-url", "https://api.example.test"}, clitest.With(full, "TAPKEY_OWNER_ID", "o1/../x"), "TAPKEY_OWNER_ID must be an owner account id"},
-		{"credentials over plain http", []string{"-base-url", "http://api.example.test"}, full, "plain http"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			out, errOut := clitest.Run(t, 2, func(stdout, stderr io.Writer) int {
-				return run(context.Background(), tc.args, clitest.Env(tc.vars), stdout, stderr)
-			})
-			assert.Contains(t, errOut, tc.want)
-			assert.True(t, strings.HasPrefix(errOut, "quickstart: ") || strings.Contains(errOut, "usage: quickstart"), errOut)
-			assert.NotContains(t, errOut, "s3cret")
-			assert.Empty(t, out, "nothing was run")
-		})
-	}
-}
-
-func TestQuickstartHelp(t *testing.T) {
-	_, errOut := clitest.Run(t, 0, func(stdout, stderr io.Writer) int {
-		return run(context.Background(), []string{"-h"}, clitest.Env(nil), stdout, stderr)
-	})
-	assert.Contains(t, errOut, "TAPKEY_CLIENT_SECRET")
+	clitest.Usage(t, "quickstart", func(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+		return run(context.Background(), args, getenv, stdout, stderr)
+	}, []clitest.UsageCase{
+		{Name: "unknown flag", Args: []string{"-nope"}, Code: 2, Want: "flag provided but not defined: -nope"},
+		{Name: "argument", Args: []string{"extra"}, Code: 2, Want: `unexpected argument "extra"`},
+		{Name: "base URL without credentials", Args: []string{"-base-url", "https://api.example.test"}, Code: 2, Want: "these variables must be set: TAPKEY_CLIENT_ID, TAPKEY_CLIENT_SECRET, TAPKEY_OWNER_ID"},
+		{Name: "credentials without secret", Vars: map[string]string{"TAPKEY_CLIENT_ID": "id", "TAPKEY_OWNER_ID": "o1"}, Code: 2, Want: "these variables must be set: TAPKEY_CLIENT_SECRET"},
+		{Name: "bad base URL", Args: []string{"-base-url", "ftp://api.example.test"}, Vars: full, Code: 2, Want: `-base-url must be an absolute http(s) URL, got "ftp://api.example.test"`},
+		{Name: "relative base URL", Args: []string{"-base-url", "api.example.test"}, Vars: full, Code: 2, Want: "-base-url must be an absolute http(s) URL"},
+		{Name: "bad token URL", Args: []string{"-base-url", "https://api.example.test"}, Vars: clitest.With(full, "TAPKEY_TOKEN_URL", "%zz"), Code: 2, Want: "TAPKEY_TOKEN_URL must be an absolute http(s) URL"},
+		{Name: "owner path", Args: []string{"-base-url", "https://api.example.test"}, Vars: clitest.With(full, "TAPKEY_OWNER_ID", "o1/../x"), Code: 2, Want: "TAPKEY_OWNER_ID must be an owner account id"},
+		{Name: "credentials over plain http", Args: []string{"-base-url", "http://api.example.test"}, Vars: full, Code: 2, Want: "plain http"},
+		{Name: "help", Args: []string{"-h"}, Code: 0, Want: "TAPKEY_CLIENT_SECRET"},
+	}, "s3cret")
 }

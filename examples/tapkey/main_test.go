@@ -42,24 +42,13 @@ func TestTapkeyStory(t *testing.T) {
 }
 
 func TestTapkeyUsage(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		args []string
-		code int
-		want string
-	}{
-		{"unknown flag", []string{"-nope"}, 2, "flag provided but not defined: -nope"},
-		{"argument", []string{"extra"}, 2, "tapkey: usage: tapkey [-lang tag]"},
-		{"empty language", []string{"-lang", ""}, 2, "tapkey: usage:"},
-		{"control character in language", []string{"-lang", "de\nx"}, 2, "tapkey: bad -lang: apierr: WithAcceptLanguage: control character"},
-		{"help", []string{"-h"}, 0, "Accept-Language"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			out, errOut := clitest.Run(t, tc.code, func(stdout, stderr io.Writer) int {
-				return run(context.Background(), tc.args, stdout, stderr)
-			})
-			assert.Contains(t, errOut, tc.want)
-			assert.Empty(t, out, "nothing was run")
-		})
-	}
+	clitest.Usage(t, "tapkey", func(args []string, _ func(string) string, stdout, stderr io.Writer) int {
+		return run(context.Background(), args, stdout, stderr)
+	}, []clitest.UsageCase{
+		{Name: "unknown flag", Args: []string{"-nope"}, Code: 2, Want: "flag provided but not defined: -nope"},
+		{Name: "argument", Args: []string{"extra"}, Code: 2, Want: "tapkey: usage: tapkey [-lang tag]"},
+		{Name: "empty language", Args: []string{"-lang", ""}, Code: 2, Want: "tapkey: usage:"},
+		{Name: "control character in language", Args: []string{"-lang", "de\nx"}, Code: 2, Want: "tapkey: bad -lang: apierr: WithAcceptLanguage: control character"},
+		{Name: "help", Args: []string{"-h"}, Code: 0, Want: "Accept-Language"},
+	})
 }

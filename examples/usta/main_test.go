@@ -54,30 +54,17 @@ func TestUSTARealModeAgainstAFake(t *testing.T) {
 func TestUSTAUsage(t *testing.T) {
 	full := map[string]string{"USTA_CLIENT_ID": "id", "USTA_CLIENT_SECRET": "s3cret", "USTA_TOKEN_URL": "https://auth.example/oauth/token"}
 	base := []string{"-base-url", "https://api.example/v1"}
-	for _, tc := range []struct {
-		name string
-		args []string
-		vars map[string]string
-		code int
-		want string
-	}{
-		{"unknown flag", []string{"-nope"}, nil, 2, "flag provided but not defined: -nope"},
-		{"argument", []string{"extra"}, nil, 2, `usta: unexpected argument "extra"`},
-		{"credentials without base URL", nil, full, 2, "usta: USTA_CLIENT_ID is set: give -base-url too"},
-		{"base URL without credentials", base, nil, 2, "usta: with -base-url these variables must be set: USTA_CLIENT_ID, USTA_CLIENT_SECRET, USTA_TOKEN_URL"},
-		{"no secret", base, clitest.With(full, "USTA_CLIENT_SECRET", " "), 2, "must be set: USTA_CLIENT_SECRET\n"},
-		{"relative base URL", []string{"-base-url", "api.example/v1"}, full, 2, "usta: -base-url must be an absolute http(s) URL"},
-		{"bad token URL", base, clitest.With(full, "USTA_TOKEN_URL", "ftp://auth.example"), 2, "usta: USTA_TOKEN_URL must be an absolute http(s) URL"},
-		{"credentials over plain http", []string{"-base-url", "http://api.example/v1"}, full, 2, "plain http"},
-		{"help", []string{"-h"}, nil, 0, "USTA_TOKEN_URL"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			out, errOut := clitest.Run(t, tc.code, func(stdout, stderr io.Writer) int {
-				return run(context.Background(), tc.args, clitest.Env(tc.vars), stdout, stderr)
-			})
-			assert.Contains(t, errOut, tc.want)
-			assert.NotContains(t, errOut, "s3cret")
-			assert.Empty(t, out, "nothing was run")
-		})
-	}
+	clitest.Usage(t, "usta", func(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+		return run(context.Background(), args, getenv, stdout, stderr)
+	}, []clitest.UsageCase{
+		{Name: "unknown flag", Args: []string{"-nope"}, Code: 2, Want: "flag provided but not defined: -nope"},
+		{Name: "argument", Args: []string{"extra"}, Code: 2, Want: `usta: unexpected argument "extra"`},
+		{Name: "credentials without base URL", Vars: full, Code: 2, Want: "usta: USTA_CLIENT_ID is set: give -base-url too"},
+		{Name: "base URL without credentials", Args: base, Code: 2, Want: "usta: with -base-url these variables must be set: USTA_CLIENT_ID, USTA_CLIENT_SECRET, USTA_TOKEN_URL"},
+		{Name: "no secret", Args: base, Vars: clitest.With(full, "USTA_CLIENT_SECRET", " "), Code: 2, Want: "must be set: USTA_CLIENT_SECRET\n"},
+		{Name: "relative base URL", Args: []string{"-base-url", "api.example/v1"}, Vars: full, Code: 2, Want: "usta: -base-url must be an absolute http(s) URL"},
+		{Name: "bad token URL", Args: base, Vars: clitest.With(full, "USTA_TOKEN_URL", "ftp://auth.example"), Code: 2, Want: "usta: USTA_TOKEN_URL must be an absolute http(s) URL"},
+		{Name: "credentials over plain http", Args: []string{"-base-url", "http://api.example/v1"}, Vars: full, Code: 2, Want: "plain http"},
+		{Name: "help", Args: []string{"-h"}, Code: 0, Want: "USTA_TOKEN_URL"},
+	}, "s3cret")
 }
