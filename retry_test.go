@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -183,11 +184,15 @@ func TestWaitPastDeadlineReturnsAtOnce(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			m := newMockedClient(t, 0.5, []reply{tt.first, {status: 200}},
 				WithRetryPolicy(RetryPolicy{MaxAttempts: 3, MinWait: time.Second, MaxWait: 10 * time.Second, MaxRetryAfter: time.Minute}))
-			ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+			// The client's clock says 500 ms are left; the real deadline is a
+			// minute away, so a slow machine cannot end the call first.
+			dl := time.Now().Add(time.Minute)
+			m.now = func() time.Time { return dl.Add(-500 * time.Millisecond) }
+			ctx, cancel := context.WithDeadline(context.Background(), dl)
 			defer cancel()
 			start := time.Now()
 			_, err := m.do(t, ctx, "GET", "items", nil, nil)
-			assert.Less(t, time.Since(start), 400*time.Millisecond, "returned at once")
+			assert.Less(t, time.Since(start), 30*time.Second, "returned at once, not at the deadline")
 			var p *Problem[retryCode]
 			require.ErrorAs(t, err, &p)
 			assert.NotErrorIs(t, err, context.DeadlineExceeded)
@@ -211,12 +216,16 @@ func TestCancelDuringWait(t *testing.T) {
 				return d // an hour: only the context can end it
 			}
 			if cause == context.DeadlineExceeded {
-				ctx, cancel = context.WithTimeout(context.Background(), 30*time.Millisecond)
-				defer cancel()
-				// A clock two hours behind lets the wait start; the real
-				// deadline then ends it.
-				m.now = func() time.Time { return time.Now().Add(-2 * time.Hour) }
-				m.sleep = func(d time.Duration) time.Duration { m.waits = append(m.waits, d); return d }
+				// The deadline passes during the wait, whatever the speed of
+				// the machine: a real 30 ms timeout could end the first
+				// attempt instead.
+				ec := newExpiringCtx(2 * time.Hour)
+				ctx = ec
+				m.sleep = func(d time.Duration) time.Duration {
+					m.waits = append(m.waits, d)
+					ec.expire()
+					return d
+				}
 			}
 			start := time.Now()
 			_, err := m.do(t, ctx, "GET", "items", nil, nil)
@@ -230,6 +239,32 @@ func TestCancelDuringWait(t *testing.T) {
 			assert.Equal(t, []time.Duration{time.Hour}, m.waits)
 			assert.Len(t, m.script.attempts(), 1)
 		})
+	}
+}
+
+// expiringCtx is a context whose deadline, far off, passes when the test
+// says so: Done closes and Err is context.DeadlineExceeded.
+type expiringCtx struct {
+	context.Context
+	deadline time.Time
+	done     chan struct{}
+	once     sync.Once
+}
+
+func newExpiringCtx(left time.Duration) *expiringCtx {
+	return &expiringCtx{Context: context.Background(), deadline: time.Now().Add(left), done: make(chan struct{})}
+}
+
+func (c *expiringCtx) Deadline() (time.Time, bool) { return c.deadline, true }
+func (c *expiringCtx) Done() <-chan struct{}       { return c.done }
+func (c *expiringCtx) expire()                     { c.once.Do(func() { close(c.done) }) }
+
+func (c *expiringCtx) Err() error {
+	select {
+	case <-c.done:
+		return context.DeadlineExceeded
+	default:
+		return nil
 	}
 }
 
