@@ -1,9 +1,11 @@
 package apierrtest
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net/url"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -148,15 +150,39 @@ func TestFaultsShapeTheAnswer(t *testing.T) {
 	})
 }
 
+// TestSlowEndsWhenTheClientGivesUp checks the server side: the handler's
+// wait must end when the client cancels, before Close (which ends every
+// wait, so a check after it could not fail).
 func TestSlowEndsWhenTheClientGivesUp(t *testing.T) {
 	srv := NewTapkey()
 	defer srv.Close()
 	auth := bearer(ccToken(t, srv))
 	srv.Inject(1, Slow(time.Hour))
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	_, err := trySend(ctx, srv.Client(), "GET", srv.URL()+boundLocks, "", auth...)
-	require.ErrorIs(t, err, context.DeadlineExceeded)
+	errc := make(chan error, 1)
+	go func() {
+		_, err := trySend(ctx, srv.Client(), "GET", srv.URL()+boundLocks, "", auth...)
+		errc <- err
+	}()
+	require.Eventually(t, inScriptedFault, 10*time.Second, 5*time.Millisecond, "the request never reached the Slow wait")
+	cancel()
+	require.ErrorIs(t, <-errc, context.Canceled)
+	assert.Eventually(t, func() bool { return !inScriptedFault() }, 10*time.Second, 5*time.Millisecond,
+		"the handler still waits after the client gave up")
+}
+
+// inScriptedFault reports whether a server goroutine is inside
+// Server.fault, where a Slow answer waits.
+func inScriptedFault() bool {
+	buf := make([]byte, 64<<10)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			return bytes.Contains(buf[:n], []byte("apierrtest.(*Server[...]).fault("))
+		}
+		buf = make([]byte, 2*len(buf))
+	}
 }
 
 func TestCloseEndsSlowAnswers(t *testing.T) {
