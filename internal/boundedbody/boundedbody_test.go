@@ -39,6 +39,10 @@ func TestRead(t *testing.T) {
 		{"exactly limit", 10, 10, 10, false},
 		{"longer than limit", 11, 10, 10, true},
 		{"default limit", 100, 0, 100, false},
+		// The default is 1 MiB (DESIGN.md), written out rather than taken
+		// from DefaultLimit so that a wrong default fails here.
+		{"default limit is 1 MiB", 1<<20 + 1, 0, 1 << 20, true},
+		{"negative limit is the default", 1<<20 + 1, -1, 1 << 20, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -74,11 +78,13 @@ func TestReadKeepsBytesBeforeError(t *testing.T) {
 }
 
 func TestReadNilAndNoBody(t *testing.T) {
-	for _, rc := range []io.ReadCloser{nil, http.NoBody} {
-		got, truncated, err := Read(rc, 10)
-		assert.NoError(t, err)
-		assert.Empty(t, got)
-		assert.False(t, truncated)
+	for name, rc := range map[string]io.ReadCloser{"nil": nil, "http.NoBody": http.NoBody} {
+		t.Run(name, func(t *testing.T) {
+			got, truncated, err := Read(rc, 10)
+			assert.NoError(t, err)
+			assert.Empty(t, got)
+			assert.False(t, truncated)
+		})
 	}
 }
 
@@ -87,6 +93,9 @@ func TestDrain(t *testing.T) {
 	Drain(b)
 	assert.True(t, b.closed)
 	assert.Equal(t, int64(drainLimit), b.read)
+	// Independently of drainLimit: draining is "a little more" (DESIGN.md),
+	// well under the 1 MiB a body itself may keep.
+	assert.Less(t, b.read, int64(1<<20))
 	Drain(nil) // must not panic
 }
 
