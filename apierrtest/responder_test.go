@@ -88,10 +88,33 @@ func TestResponderFaults(t *testing.T) {
 		assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
 	})
 	t.Run("Slow stops with the context", func(t *testing.T) {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+		// Cancel only once the responder runs (a deadline could pass before
+		// it starts), then require that it returns: httpmock gives up on a
+		// cancelled request whether or not the responder does.
+		slow := ExosResponder(exos.UnknownError, Slow(time.Hour))
+		entered, returned := make(chan struct{}), make(chan error, 1)
+		r := func(req *http.Request) (*http.Response, error) {
+			close(entered)
+			resp, err := slow(req)
+			returned <- err
+			return resp, err
+		}
+		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		_, err := trySend(ctx, mockClient(url, ExosResponder(exos.UnknownError, Slow(time.Hour))), "GET", url, "")
-		require.ErrorIs(t, err, context.DeadlineExceeded)
+		errc := make(chan error, 1)
+		go func() {
+			_, err := trySend(ctx, mockClient(url, r), "GET", url, "")
+			errc <- err
+		}()
+		<-entered
+		cancel()
+		require.ErrorIs(t, <-errc, context.Canceled)
+		select {
+		case err := <-returned:
+			assert.ErrorIs(t, err, context.Canceled)
+		case <-time.After(10 * time.Second):
+			t.Fatal("the Slow responder still waits after the request was cancelled")
+		}
 	})
 	t.Run("Slow then the answer", func(t *testing.T) {
 		a := send(t, mockClient(url, ExosResponder(exos.UnknownError, Slow(time.Millisecond))), "GET", url, "")
