@@ -40,6 +40,7 @@ func BenchmarkAuthorize(b *testing.B) {
 	static := []string{"Bearer at-0123456789"}
 
 	b.Run("impl=static", func(b *testing.B) {
+		delete(req.Header, "Authorization") // the checks below see only this loop's work
 		b.ReportAllocs()
 		defer benchcpu.Start(b)()
 		for range b.N {
@@ -50,6 +51,7 @@ func BenchmarkAuthorize(b *testing.B) {
 		}
 	})
 	b.Run("impl=cached", func(b *testing.B) {
+		delete(req.Header, "Authorization")
 		b.ReportAllocs()
 		defer benchcpu.Start(b)()
 		for range b.N {
