@@ -273,8 +273,10 @@ func BenchmarkClientGetInMemory(b *testing.B) {
 		}
 	})
 	b.Run("impl=apierr+oauth2", func(b *testing.B) {
-		// The budgeted case: a client credentials token, cached after warm.
-		c := newBenchClient(b, base, &http.Client{Transport: withTokenEndpoint{okTransport()}}, clientCredentials(base))
+		// The budgeted case: a client credentials token, cached after warm;
+		// authChecker fails a request that carries no token.
+		api := &authChecker{want: "Bearer at-0123456789", next: okTransport()}
+		c := newBenchClient(b, base, &http.Client{Transport: withTokenEndpoint{api}}, clientCredentials(base))
 		b.ReportAllocs()
 		warm(b, c)
 		defer benchcpu.Start(b)()
