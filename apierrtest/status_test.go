@@ -16,32 +16,33 @@ func TestStatusFor(t *testing.T) {
 	// Expected values: the seeds' tables (exos, entrecode, USTA 3001) and the
 	// mapping documented on StatusFor.
 	for _, tc := range []struct {
+		name string
 		got  int
 		want int
 	}{
-		{StatusFor(exos.ConcurrencyError), 400},
-		{StatusFor(exos.UnknownAPIKeyOrIdentifier), 401},
-		{StatusFor(exos.MaximumFailedLoginsReached), 429},
-		{StatusFor(exos.MissingClientID), 500},
-		{StatusFor(exos.MethodNotAllowed), 400},
-		{StatusFor(exos.Code(123456)), 400},
-		{StatusFor(entrecode.TooManyWrongLoginAttempts), 429},
-		{StatusFor(entrecode.Code(2102)), 404},
-		{StatusFor(entrecode.InternalError), 500},
-		{StatusFor(usta.EntityNotFound), 404},
-		{StatusFor(usta.USPTANumberNotUnique), 400},
-		{StatusFor(usta.AuthenticationTokenInvalid), 401},
-		{StatusFor(usta.AccessDenied), 403},
-		{StatusFor(usta.UnexpectedSystemError), 500},
-		{StatusFor(usta.Code(900101)), 500},
-		{StatusFor(usta.ValidationError), 400},
-		{StatusFor(tapkey.Duplicate), 409},
-		{StatusFor(tapkey.InsufficientSmartphoneUserContingent), 402},
-		{StatusFor(tapkey.EmailNotVerified), 403},
-		{StatusFor(tapkey.Generic), 400},
-		{StatusFor(tapkey.Code("SomethingNew")), 400},
+		{"exos.ConcurrencyError", StatusFor(exos.ConcurrencyError), 400},
+		{"exos.UnknownAPIKeyOrIdentifier", StatusFor(exos.UnknownAPIKeyOrIdentifier), 401},
+		{"exos.MaximumFailedLoginsReached", StatusFor(exos.MaximumFailedLoginsReached), 429},
+		{"exos.MissingClientID", StatusFor(exos.MissingClientID), 500},
+		{"exos.MethodNotAllowed", StatusFor(exos.MethodNotAllowed), 400},
+		{"exos.Code(123456)", StatusFor(exos.Code(123456)), 400},
+		{"entrecode.TooManyWrongLoginAttempts", StatusFor(entrecode.TooManyWrongLoginAttempts), 429},
+		{"entrecode.Code(2102)", StatusFor(entrecode.Code(2102)), 404},
+		{"entrecode.InternalError", StatusFor(entrecode.InternalError), 500},
+		{"usta.EntityNotFound", StatusFor(usta.EntityNotFound), 404},
+		{"usta.USPTANumberNotUnique", StatusFor(usta.USPTANumberNotUnique), 400},
+		{"usta.AuthenticationTokenInvalid", StatusFor(usta.AuthenticationTokenInvalid), 401},
+		{"usta.AccessDenied", StatusFor(usta.AccessDenied), 403},
+		{"usta.UnexpectedSystemError", StatusFor(usta.UnexpectedSystemError), 500},
+		{"usta.Code(900101)", StatusFor(usta.Code(900101)), 500},
+		{"usta.ValidationError", StatusFor(usta.ValidationError), 400},
+		{"tapkey.Duplicate", StatusFor(tapkey.Duplicate), 409},
+		{"tapkey.InsufficientSmartphoneUserContingent", StatusFor(tapkey.InsufficientSmartphoneUserContingent), 402},
+		{"tapkey.EmailNotVerified", StatusFor(tapkey.EmailNotVerified), 403},
+		{"tapkey.Generic", StatusFor(tapkey.Generic), 400},
+		{"tapkey.Code('SomethingNew')", StatusFor(tapkey.Code("SomethingNew")), 400},
 	} {
-		assert.Equal(t, tc.want, tc.got)
+		t.Run(tc.name, func(t *testing.T) { assert.Equal(t, tc.want, tc.got) })
 	}
 }
 

@@ -208,12 +208,14 @@ func TestJSONCode(t *testing.T) {
 		{`true`, 0, false, "", false},
 	}
 	for _, c := range cases {
-		code := codeValue([]byte(c.val))
-		n, ok := code.int()
-		assert.Equal(t, c.n, n, c.val)
-		assert.Equal(t, c.isInt, ok, c.val)
-		assert.Equal(t, c.text, code.text(), c.val)
-		assert.Equal(t, c.present, code.present(), c.val)
+		t.Run(c.val, func(t *testing.T) {
+			code := codeValue([]byte(c.val))
+			n, ok := code.int()
+			assert.Equal(t, c.n, n)
+			assert.Equal(t, c.isInt, ok)
+			assert.Equal(t, c.text, code.text())
+			assert.Equal(t, c.present, code.present())
+		})
 	}
 }
 
@@ -227,12 +229,16 @@ func TestDecodeString(t *testing.T) {
 		`"bad \x escape"`:         `bad \x escape`,
 		"\"bad \\x escape \xff\"": "bad \\x escape \uFFFD",
 	} {
-		got, ok := decodeString([]byte(tok))
-		assert.True(t, ok, tok)
-		assert.Equal(t, want, got, tok)
+		t.Run(tok, func(t *testing.T) {
+			got, ok := decodeString([]byte(tok))
+			assert.True(t, ok)
+			assert.Equal(t, want, got)
+		})
 	}
 	for _, notString := range []string{``, `"`, `x"`, `"x`, `42`} {
-		_, ok := decodeString([]byte(notString))
-		assert.False(t, ok, notString)
+		t.Run("not a string "+notString, func(t *testing.T) {
+			_, ok := decodeString([]byte(notString))
+			assert.False(t, ok)
+		})
 	}
 }

@@ -92,8 +92,10 @@ func TestOddBodiesTitle(t *testing.T) {
 		{"<title>unclosed", "unclosed"},
 	}
 	for _, c := range cases {
-		p := decodeAs[codes.Generic](t, decode.Problem, response(400, nil), []byte(c.body))
-		assert.Equal(t, c.title, p.Title, "%q", c.body)
+		t.Run(c.title, func(t *testing.T) {
+			p := decodeAs[codes.Generic](t, decode.Problem, response(400, nil), []byte(c.body))
+			assert.Equal(t, c.title, p.Title, "%q", c.body)
+		})
 	}
 }
 

@@ -52,7 +52,7 @@ func TestNamesOtherPackagesUse(t *testing.T) {
 		"CannotExportRequiredFieldNoDefault":    {entrecode.CannotExportRequiredFieldNoDefault, 374},
 		"CannotExportRequiredFieldNoDefault376": {entrecode.CannotExportRequiredFieldNoDefault376, 376},
 	} {
-		assert.Equal(t, entrecode.Code(tc.want), tc.got, name)
+		t.Run(name, func(t *testing.T) { assert.Equal(t, entrecode.Code(tc.want), tc.got) })
 	}
 }
 

@@ -56,7 +56,7 @@ func TestNamesOtherPackagesUse(t *testing.T) {
 		"CommandNotDefinedForPassagewayType":       {exos.CommandNotDefinedForPassagewayType, 400218},
 		"CommandNotDefinedForPassagewayType400220": {exos.CommandNotDefinedForPassagewayType400220, 400220},
 	} {
-		assert.Equal(t, exos.Code(tc.want), tc.got, name)
+		t.Run(name, func(t *testing.T) { assert.Equal(t, exos.Code(tc.want), tc.got) })
 	}
 }
 

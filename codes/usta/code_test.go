@@ -49,7 +49,7 @@ func TestNamesOtherPackagesUse(t *testing.T) {
 		"AuthenticationTokenInvalid": {usta.AuthenticationTokenInvalid, 4003},
 		"UnexpectedSystemError":      {usta.UnexpectedSystemError, 9001},
 	} {
-		assert.Equal(t, usta.Code(tc.want), tc.got, name)
+		t.Run(name, func(t *testing.T) { assert.Equal(t, usta.Code(tc.want), tc.got) })
 	}
 }
 

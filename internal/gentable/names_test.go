@@ -50,6 +50,6 @@ func TestValidName(t *testing.T) {
 		"ConcurrencyError": true, "ID": true, "X400220": true,
 		"": false, "concurrencyError": false, "4xx": false, "Code": false, "All": false, "Has Space": false,
 	} {
-		assert.Equal(t, want, validName(name), name)
+		t.Run(name, func(t *testing.T) { assert.Equal(t, want, validName(name)) })
 	}
 }

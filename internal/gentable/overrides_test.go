@@ -1,6 +1,7 @@
 package gentable
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -44,13 +45,17 @@ func TestParseRetryClass(t *testing.T) {
 		"never": codes.RetryNever, "backoff": codes.RetryBackoff,
 		"concurrency": codes.RetryConcurrency, "transient": codes.RetryTransient,
 	} {
-		got, err := ParseRetryClass(in)
-		require.NoError(t, err, in)
-		assert.Equal(t, want, got, in)
+		t.Run(in, func(t *testing.T) {
+			got, err := ParseRetryClass(in)
+			require.NoError(t, err)
+			assert.Equal(t, want, got)
+		})
 	}
 	for _, bad := range []string{"", "Never", "retry", "RetryClass(9)"} {
-		_, err := ParseRetryClass(bad)
-		assert.Error(t, err, bad)
+		t.Run("bad "+bad, func(t *testing.T) {
+			_, err := ParseRetryClass(bad)
+			assert.Error(t, err)
+		})
 	}
 }
 
@@ -60,6 +65,6 @@ func TestDefaultRetry(t *testing.T) {
 		429: codes.RetryBackoff, 500: codes.RetryNever, 501: codes.RetryNever,
 		502: codes.RetryTransient, 503: codes.RetryTransient, 504: codes.RetryTransient,
 	} {
-		assert.Equal(t, want, DefaultRetry(status), "status %d", status)
+		t.Run(strconv.Itoa(status), func(t *testing.T) { assert.Equal(t, want, DefaultRetry(status)) })
 	}
 }
