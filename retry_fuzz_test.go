@@ -9,7 +9,7 @@ import (
 )
 
 // FuzzRetryAfter feeds the Retry-After parser every header form: it never
-// panics, never returns a negative wait, and reads delta-seconds exactly.
+// panics, never returns a negative wait, and reads delta-seconds and integer milliseconds exactly.
 func FuzzRetryAfter(f *testing.F) {
 	const date = "Sun, 01 Mar 2026 12:00:00 GMT"
 	seeds := [][3]string{ // Retry-After, retry-after-ms, Date
@@ -29,6 +29,8 @@ func FuzzRetryAfter(f *testing.F) {
 		{"Sun, 01 Mar 2026 12:00:07 GMT", "", "garbage"},
 		{"", "1500", ""},
 		{"", "-5", ""},
+		{"120", "-5", ""}, // an invalid milliseconds header is ignored
+		{"120", "NaN", ""},
 		{"", "1e400", ""},
 		{"3", "250.5", ""},
 		{"soon", "", ""},
@@ -56,8 +58,14 @@ func FuzzRetryAfter(f *testing.F) {
 		if !ok && d != 0 {
 			t.Fatalf("wait %v without ok for %q", d, h)
 		}
-		if _, err := strconv.ParseFloat(strings.TrimSpace(ms), 64); err == nil && ms != "" {
-			return // the milliseconds header wins when it parses
+		if n, err := strconv.ParseUint(strings.TrimSpace(ms), 10, 32); err == nil {
+			if !ok || d != time.Duration(n)*time.Millisecond {
+				t.Fatalf("Retry-After-Ms %q: got %v, %v; want %dms", ms, d, ok, n)
+			}
+			return
+		}
+		if f, err := strconv.ParseFloat(strings.TrimSpace(ms), 64); err == nil && f >= 0 {
+			return // a valid milliseconds header wins; a negative or NaN one is ignored
 		}
 		v := strings.TrimSpace(retryAfterValue)
 		if n, err := strconv.ParseUint(v, 10, 32); err == nil && v != "" {
