@@ -440,26 +440,30 @@ func TestSecurityOwnTransportTLS12(t *testing.T) {
 	defer tls12.Close()
 
 	for _, tt := range []struct {
+		name string
 		srv  *httptest.Server
 		want string
 	}{
-		{tls11, "protocol version"},              // refused at version negotiation
-		{tls12, "certificate signed by unknown"}, // got as far as the certificate: a control
+		{"TLS 1.1 server", tls11, "protocol version"},              // refused at version negotiation
+		{"TLS 1.2 server", tls12, "certificate signed by unknown"}, // got as far as the certificate: a control
 	} {
-		c, err := apierr.New(apierr.WithBaseURL(tt.srv.URL), apierr.WithRetryPolicy(tinyPolicy))
-		require.NoError(t, err)
-		tr, ok := apierr.TransportOf(c).(*http.Transport)
-		require.True(t, ok, "the client built an *http.Transport")
-		require.NotNil(t, tr.TLSClientConfig)
-		assert.GreaterOrEqual(t, tr.TLSClientConfig.MinVersion, uint16(tls.VersionTLS12))
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		req, err := c.NewRequest(ctx, http.MethodGet, "x", nil)
-		require.NoError(t, err)
-		_, err = c.Do(req, nil)
-		cancel()
-		require.Error(t, err)
-		assert.Contains(t, err.Error(), tt.want)
-		require.NoError(t, c.Close())
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := apierr.New(apierr.WithBaseURL(tt.srv.URL), apierr.WithRetryPolicy(tinyPolicy))
+			require.NoError(t, err)
+			defer c.Close()
+			tr, ok := apierr.TransportOf(c).(*http.Transport)
+			require.True(t, ok, "the client built an *http.Transport")
+			require.NotNil(t, tr.TLSClientConfig)
+			assert.GreaterOrEqual(t, tr.TLSClientConfig.MinVersion, uint16(tls.VersionTLS12))
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			req, err := c.NewRequest(ctx, http.MethodGet, "x", nil)
+			require.NoError(t, err)
+			_, err = c.Do(req, nil)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+			require.NoError(t, c.Close())
+		})
 	}
 	assert.EqualValues(t, 1, tls11Conns.Load(), "a refused TLS version is not retried")
 }
