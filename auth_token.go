@@ -104,11 +104,7 @@ func (t *tokenCache) get(ctx context.Context) (*credential, error) {
 		if c.hardAt.IsZero() || t.beforeSoft(c) {
 			return c, nil
 		}
-		now := t.clock()
-		if now.Before(c.softAt) {
-			return c, nil
-		}
-		if now.Before(c.hardAt) {
+		if now := t.clock(); now.Before(c.hardAt) { // in the soft window
 			t.refreshAhead(ctx, c, now)
 			return c, nil
 		}
