@@ -35,6 +35,7 @@ type config struct {
 	bodyLimit      int64
 	maxIdlePerHost int
 	maxIdleSet     bool
+	fleet          Fleet // WithFleet; nil: this process alone
 }
 
 func defaultConfig() config {
