@@ -2,6 +2,7 @@ package apierrtest
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -92,6 +93,9 @@ func (e *TokenEndpoint) Responder() httpmock.Responder {
 // refresh and replay.
 func (e *TokenEndpoint) Protect(next httpmock.Responder) httpmock.Responder {
 	return func(req *http.Request) (*http.Response, error) {
+		if next == nil {
+			return nil, errors.New("apierrtest: TokenEndpoint.Protect: nil responder")
+		}
 		tok, ok := bearerToken(req.Header.Get("Authorization"))
 		var challenge string
 		switch {

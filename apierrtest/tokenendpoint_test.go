@@ -67,6 +67,9 @@ func TestTokenEndpointClientCredentials(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 401, resp.StatusCode)
 	assert.Contains(t, resp.Header.Get("WWW-Authenticate"), "expired")
+
+	_, err = te.Protect(nil)(req())
+	require.ErrorContains(t, err, "apierrtest: TokenEndpoint.Protect: nil responder")
 }
 
 func TestTokenEndpointRefreshRotates(t *testing.T) {
