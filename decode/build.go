@@ -4,10 +4,11 @@ import (
 	"net/http"
 
 	"github.com/accessapi/apierr"
+	"github.com/accessapi/apierr/internal/errbody"
 )
 
 // codeOf reads one API's code from a decoded body.
-type codeOf[C apierr.Code] func(e *envelope) C
+type codeOf[C apierr.Code] func(e *errbody.Envelope) C
 
 // Bounds on sub-errors, so that a body of many tiny errors or a deep cause
 // chain cannot make a decoder allocate far more than the body's size. The
@@ -19,13 +20,13 @@ const (
 
 // newProblem builds the Problem for a decoded body: NewProblem fills what
 // the response says, the body adds the rest.
-func newProblem[C apierr.Code](resp *http.Response, body []byte, e *envelope, code codeOf[C]) *apierr.Problem[C] {
+func newProblem[C apierr.Code](resp *http.Response, body []byte, e *errbody.Envelope, code codeOf[C]) *apierr.Problem[C] {
 	p := apierr.NewProblem[C](resp, body)
 	if p.Status == 0 {
-		p.Status, _ = e.Status.int()
+		p.Status, _ = e.Status.Int()
 	}
 	if p.RequestID == "" {
-		p.RequestID = firstOf(e.RequestID, e.TraceID)
+		p.RequestID = errbody.FirstOf(e.RequestID, e.TraceID)
 	}
 	b := builder[C]{code: code, budget: maxSubErrors}
 	b.fill(p, e, 0)
@@ -38,21 +39,21 @@ type builder[C apierr.Code] struct {
 	budget int
 }
 
-func (b *builder[C]) fill(p *apierr.Problem[C], e *envelope, depth int) {
+func (b *builder[C]) fill(p *apierr.Problem[C], e *errbody.Envelope, depth int) {
 	p.Code = b.code(e)
 	p.Type = e.Type
-	p.Title = e.title()
-	p.Detail = e.detail()
+	p.Title = e.MainTitle()
+	p.Detail = e.MainDetail()
 	p.UserMessage = e.UserErrorMessage
 	if depth >= maxDepth {
 		return
 	}
 	b.items(p, e.EmbeddedError, 0, depth)
-	if firstByte(e.Errors) == '{' {
+	if errbody.FirstByte(e.Errors) == '{' {
 		b.fieldMessages(p, e.Errors)
 	} else {
 		skip := 0
-		if e.promoted {
+		if e.Promoted {
 			skip = 1 // errors[0] is p itself
 		}
 		b.items(p, e.Errors, skip, depth)
@@ -64,11 +65,11 @@ func (b *builder[C]) fill(p *apierr.Problem[C], e *envelope, depth int) {
 // items adds the sub-errors in raw: one object, or an array of objects (or
 // of plain messages), skipping the first skip elements.
 func (b *builder[C]) items(p *apierr.Problem[C], raw []byte, skip, depth int) {
-	switch firstByte(raw) {
+	switch errbody.FirstByte(raw) {
 	case '{':
 		b.item(p, raw, depth)
 	case '[':
-		for el := range elements(raw) {
+		for el := range errbody.Elements(raw) {
 			if skip > 0 {
 				skip--
 				continue
@@ -87,15 +88,15 @@ func (b *builder[C]) item(p *apierr.Problem[C], raw []byte, depth int) bool {
 	}
 	b.budget--
 	var sub apierr.Problem[C]
-	switch firstByte(raw) {
+	switch errbody.FirstByte(raw) {
 	case '{':
-		e := getEnvelope()
-		defer putEnvelope(e)
-		e.read(raw)
-		sub.Status, _ = e.Status.int()
+		e := errbody.Get()
+		defer errbody.Put(e)
+		e.ReadObject(raw)
+		sub.Status, _ = e.Status.Int()
 		b.fill(&sub, e, depth+1)
 	case '"':
-		sub.Title, _ = decodeString(raw)
+		sub.Title, _ = errbody.DecodeString(raw)
 	default:
 		return true
 	}
@@ -107,10 +108,10 @@ func (b *builder[C]) item(p *apierr.Problem[C], raw []byte, depth int) bool {
 // (field → messages): one sub-error per message, Title the message and
 // Detail the field.
 func (b *builder[C]) fieldMessages(p *apierr.Problem[C], raw []byte) {
-	for key, val := range members(raw) {
-		field, _ := decodeString(key)
-		msgs := elements(val)
-		if firstByte(val) == '"' {
+	for key, val := range errbody.Members(raw) {
+		field, _ := errbody.DecodeString(key)
+		msgs := errbody.Elements(val)
+		if errbody.FirstByte(val) == '"' {
 			msgs = func(yield func([]byte) bool) { yield(val) }
 		}
 		for msg := range msgs {
@@ -118,7 +119,7 @@ func (b *builder[C]) fieldMessages(p *apierr.Problem[C], raw []byte) {
 				return
 			}
 			b.budget--
-			if t, ok := decodeString(msg); ok {
+			if t, ok := errbody.DecodeString(msg); ok {
 				p.Errors = append(p.Errors, apierr.Problem[C]{Title: t, Detail: field})
 			}
 		}

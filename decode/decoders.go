@@ -9,6 +9,7 @@ import (
 	"github.com/accessapi/apierr/codes/exos"
 	"github.com/accessapi/apierr/codes/tapkey"
 	"github.com/accessapi/apierr/codes/usta"
+	"github.com/accessapi/apierr/internal/errbody"
 )
 
 // The decoders. Each reads every body shape (see the package documentation);
@@ -52,56 +53,37 @@ type decoder[C apierr.Code] struct{ code codeOf[C] }
 
 // Decode never fails: it returns a *apierr.Problem[C] for any body.
 func (d decoder[C]) Decode(resp *http.Response, body []byte) error {
-	e := getEnvelope()
-	defer putEnvelope(e)
-	readBody(body, e)
+	e := errbody.Get()
+	defer errbody.Put(e)
+	e.Read(body)
 	return newProblem(resp, body, e, d.code)
 }
 
-func exosCode(e *envelope) exos.Code {
-	return exos.Code(intCode(e.ErrorCode, e.Code))
+func exosCode(e *errbody.Envelope) exos.Code {
+	return exos.Code(errbody.IntCode(e.ErrorCode, e.Code))
 }
 
-func entrecodeCode(e *envelope) entrecode.Code {
-	return entrecode.Code(intCode(e.Code, e.ErrorCode))
+func entrecodeCode(e *errbody.Envelope) entrecode.Code {
+	return entrecode.Code(errbody.IntCode(e.Code, e.ErrorCode))
 }
 
-func ustaCode(e *envelope) usta.Code {
-	return usta.Code(intCode(e.ErrorCode, e.Code))
+func ustaCode(e *errbody.Envelope) usta.Code {
+	return usta.Code(errbody.IntCode(e.ErrorCode, e.Code))
 }
 
-func tapkeyCode(e *envelope) tapkey.Code {
-	return tapkey.Code(textCode(e.ErrorCode, e.Code))
+func tapkeyCode(e *errbody.Envelope) tapkey.Code {
+	return tapkey.Code(errbody.TextCode(e.ErrorCode, e.Code))
 }
 
-func genericCode(e *envelope) codes.Generic {
-	if t := textCode(e.Code, e.ErrorCode); t != "" {
+func genericCode(e *errbody.Envelope) codes.Generic {
+	if t := errbody.TextCode(e.Code, e.ErrorCode); t != "" {
 		return codes.Generic(t)
 	}
-	if s, ok := decodeString(e.Error); ok && s != "" {
+	if s, ok := errbody.DecodeString(e.Error); ok && s != "" {
 		return codes.Generic(s) // OAuth 2: {"error":"invalid_token"}
 	}
 	if e.Type != "about:blank" {
 		return codes.Generic(e.Type)
 	}
 	return ""
-}
-
-// intCode returns the first code that was sent, as an integer; 0 when it is
-// not one.
-func intCode(preferred, other jsonCode) int {
-	c := preferred
-	if !c.present() {
-		c = other
-	}
-	n, _ := c.int()
-	return n
-}
-
-// textCode returns the first code that was sent, as text.
-func textCode(preferred, other jsonCode) string {
-	if preferred.present() {
-		return preferred.text()
-	}
-	return other.text()
 }
