@@ -229,7 +229,7 @@ func TestClientLogsNoToken(t *testing.T) {
 		if _, err := c.Do(req, nil); err != nil {
 			texts = append(texts, err.Error(), fmt.Sprintf("%+v", err))
 		}
-		if cur := c.auth.(*tokenAuth).cache.current(); cur != nil {
+		if cur := c.auth.(*tokenAuth).cache.credentialInUse(); cur != nil {
 			accepted.Store(cur.value) // the next request's replay is accepted
 		}
 	}

@@ -92,6 +92,14 @@ type exosSource struct {
 	retry     endpointRetry
 }
 
+func (x *exosSource) op() string { return "login" }
+
+// renews: a new login cures 300008 or a 401 without a code, nothing else.
+func (x *exosSource) renews(prob error) bool { return exosRelogin(prob) }
+
+// end logs the session out.
+func (x *exosSource) end(ctx context.Context, c *credential) error { return x.logout(ctx, c.header) }
+
 func (x *exosSource) headerValue(tok *oauth2.Token) string {
 	if x.s.Scheme == "Bearer" {
 		return "Bearer " + tok.AccessToken

@@ -189,7 +189,7 @@ func TestExosUnknownIdentifierLogsInAgain(t *testing.T) {
 	clear(srv.sessions) // the session timed out on the server
 	srv.mu.Unlock()
 	req := authRequest(t, srv.URL)
-	req.Header["Authorization"] = []string{cred}
+	req.Header["Authorization"] = []string{cred.value}
 	resp, err := srv.Client().Do(req)
 	require.NoError(t, err)
 	body, _ := io.ReadAll(resp.Body)

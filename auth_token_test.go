@@ -45,7 +45,10 @@ type authFakeSource struct {
 	fail    atomic.Pointer[error]
 }
 
-func (s *authFakeSource) headerValue(tok *oauth2.Token) string { return "Bearer " + tok.AccessToken }
+func (s *authFakeSource) op() string                             { return "token" }
+func (s *authFakeSource) headerValue(tok *oauth2.Token) string   { return "Bearer " + tok.AccessToken }
+func (s *authFakeSource) renews(error) bool                      { return true }
+func (s *authFakeSource) end(context.Context, *credential) error { return nil }
 
 func (s *authFakeSource) fetch(ctx context.Context) (*oauth2.Token, error) {
 	n := s.fetches.Add(1)
@@ -67,8 +70,7 @@ func (s *authFakeSource) fetch(ctx context.Context) (*oauth2.Token, error) {
 
 func newTestCache(t *testing.T, src credentialSource, clk *authClock, cfg authConfig) *tokenCache {
 	t.Helper()
-	c := newTokenCache(src, &cfg, nil)
-	c.now = clk.now
+	c := newTokenCache(src, newMemoryStore(), cfg.cacheOptions(), nil, &clock{now: clk.now})
 	t.Cleanup(c.close)
 	return c
 }
@@ -107,7 +109,7 @@ func TestTokenCacheWindows(t *testing.T) {
 		<-src.started
 		assert.EqualValues(t, 2, src.fetches.Load(), "one background refresh for 100 callers")
 		src.gate <- struct{}{}
-		require.Eventually(t, func() bool { return c.current() != first }, 5*time.Second, time.Millisecond)
+		require.Eventually(t, func() bool { return c.credentialInUse() != first }, 5*time.Second, time.Millisecond)
 		cr, err := c.get(ctx)
 		require.NoError(t, err)
 		assert.Equal(t, "Bearer tok-2", cr.value)
@@ -162,7 +164,7 @@ func TestTokenCacheRefreshIsDetachedFromCaller(t *testing.T) {
 
 	// The refresh it started goes on and serves the next caller.
 	src.gate <- struct{}{}
-	require.Eventually(t, func() bool { return c.current() != nil }, 5*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { return c.credentialInUse() != nil }, 5*time.Second, time.Millisecond)
 	cr, err := c.get(context.Background())
 	require.NoError(t, err)
 	assert.Equal(t, "Bearer tok-1", cr.value)
@@ -189,13 +191,13 @@ func TestTokenCacheInvalidateIsCompareAndSwap(t *testing.T) {
 	old, err := c.get(ctx)
 	require.NoError(t, err)
 
-	assert.True(t, c.invalidate(old.value))
+	assert.True(t, c.invalidate(old.gen))
 	fresh, err := c.get(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, "Bearer tok-2", fresh.value)
 
-	assert.False(t, c.invalidate(old.value), "a late 401 to the old token keeps the new one")
-	assert.Same(t, fresh, c.current())
+	assert.False(t, c.invalidate(old.gen), "a late 401 to the old token keeps the new one")
+	assert.Same(t, fresh, c.credentialInUse())
 	assert.EqualValues(t, 2, src.fetches.Load())
 }
 
@@ -238,7 +240,7 @@ func TestTokenCacheErrorWithoutHoldIsRetried(t *testing.T) {
 func TestTokenCacheCloseEndsRefresh(t *testing.T) {
 	authNoLeaks(t)
 	src := &authFakeSource{life: time.Hour, gate: make(chan struct{}), started: make(chan struct{}, 1)}
-	c := newTokenCache(src, &authConfig{}, nil)
+	c := newTokenCache(src, newMemoryStore(), cacheOptions{}, nil, &clock{})
 	errc := make(chan error)
 	go func() { _, err := c.get(context.Background()); errc <- err }()
 	<-src.started
@@ -259,7 +261,7 @@ func TestTokenCacheHookSeesTokensInOrderBeforeUse(t *testing.T) {
 	var c *tokenCache
 	hook := func(tok *oauth2.Token) {
 		seen = append(seen, tok.AccessToken)
-		if cur := c.current(); cur != nil {
+		if cur := c.credentialInUse(); cur != nil {
 			assert.NotEqual(t, "Bearer "+tok.AccessToken, cur.value, "hook runs before the token is published")
 		}
 	}
@@ -267,7 +269,7 @@ func TestTokenCacheHookSeesTokensInOrderBeforeUse(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		cr, err := c.get(context.Background())
 		require.NoError(t, err)
-		c.invalidate(cr.value)
+		c.invalidate(cr.gen)
 	}
 	assert.Equal(t, []string{"tok-1", "tok-2", "tok-3"}, seen)
 }
@@ -283,7 +285,7 @@ func TestTokenCacheRejectsBadTokens(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := newTokenCache(&authFakeSource{}, &authConfig{}, nil)
+			c := newTokenCache(&authFakeSource{}, newMemoryStore(), cacheOptions{}, nil, &clock{})
 			defer c.close()
 			_, err := c.newCredential(tt.tok, time.Now())
 			var ae *AuthError
