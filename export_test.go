@@ -22,3 +22,9 @@ func TransportOf(c *Client) http.RoundTripper { return c.pool.rt }
 
 // ExosLoginProblem is how the exos login path reads an error body.
 var ExosLoginProblem = exosLoginProblem
+
+// Authorize authorises req as Do would, for BenchmarkAuthorize.
+func Authorize(c *Client, req *http.Request) error {
+	_, err := c.auth.authorize(req.Context(), req)
+	return err
+}
