@@ -248,7 +248,7 @@ func TestExosNoLoginStorm(t *testing.T) {
 			srv := newExosTestServer(t)
 			srv.script = []authScripted{tt.refusal}
 			a := buildTestAuth(t, srv.URL, srv.Client(), nil, WithExosSession(srv.session(false)))
-			clk := newAuthClock()
+			clk := newFakeClock()
 			a.cache.now = clk.now
 
 			const n = 100

@@ -189,7 +189,7 @@ func TestClientCloseEndsBackgroundRefresh(t *testing.T) {
 	c, err := New(WithBaseURL("https://api.example"), WithHTTPClient(srv.Client()), WithClientCredentials(srv.cc()))
 	require.NoError(t, err)
 	cache := c.auth.(*tokenAuth).cache
-	clk := newAuthClock()
+	clk := newFakeClock()
 	cache.now = clk.now
 	_, err = c.auth.authorize(context.Background(), authRequest(t, "https://api.example"))
 	require.NoError(t, err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strconv"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -14,26 +13,6 @@ import (
 	"go.uber.org/goleak"
 	"golang.org/x/oauth2"
 )
-
-// authClock is a clock that moves only when told.
-type authClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newAuthClock() *authClock { return &authClock{t: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)} }
-
-func (c *authClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *authClock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // authFakeSource issues "tok-N" tokens valid for life; when gate is set,
 // each fetch waits for a value on it (or for its context).
@@ -68,7 +47,7 @@ func (s *authFakeSource) fetch(ctx context.Context) (*oauth2.Token, error) {
 	return &oauth2.Token{AccessToken: "tok-" + strconv.Itoa(int(n)), ExpiresIn: int64(s.life / time.Second)}, nil
 }
 
-func newTestCache(t *testing.T, src credentialSource, clk *authClock, cfg authConfig) *tokenCache {
+func newTestCache(t *testing.T, src credentialSource, clk *fakeClock, cfg authConfig) *tokenCache {
 	t.Helper()
 	c := newTokenCache(src, newMemoryStore(), cfg.cacheOptions(), nil, &clock{now: clk.now})
 	t.Cleanup(c.close)
@@ -77,7 +56,7 @@ func newTestCache(t *testing.T, src credentialSource, clk *authClock, cfg authCo
 
 func TestTokenCacheWindows(t *testing.T) {
 	authNoLeaks(t)
-	clk := newAuthClock()
+	clk := newFakeClock()
 	src := &authFakeSource{life: time.Hour, gate: make(chan struct{}), started: make(chan struct{}, 1)}
 	c := newTestCache(t, src, clk, authConfig{soft: 5 * time.Minute, hard: time.Minute})
 	ctx := context.Background()
@@ -136,7 +115,7 @@ func TestTokenCacheWindows(t *testing.T) {
 
 func TestTokenCacheShortLivedTokenWindowsShrink(t *testing.T) {
 	authNoLeaks(t)
-	clk := newAuthClock()
+	clk := newFakeClock()
 	src := &authFakeSource{life: 20 * time.Second}
 	c := newTestCache(t, src, clk, authConfig{soft: 2 * time.Minute, hard: 10 * time.Second})
 	cr, err := c.get(context.Background())
@@ -151,7 +130,7 @@ func TestTokenCacheShortLivedTokenWindowsShrink(t *testing.T) {
 
 func TestTokenCacheRefreshIsDetachedFromCaller(t *testing.T) {
 	authNoLeaks(t)
-	clk := newAuthClock()
+	clk := newFakeClock()
 	src := &authFakeSource{life: time.Hour, gate: make(chan struct{}), started: make(chan struct{}, 1)}
 	c := newTestCache(t, src, clk, authConfig{})
 
@@ -174,7 +153,7 @@ func TestTokenCacheRefreshIsDetachedFromCaller(t *testing.T) {
 func TestTokenCacheRefreshTimeout(t *testing.T) {
 	authNoLeaks(t)
 	src := &authFakeSource{life: time.Hour, gate: make(chan struct{})} // never opened
-	c := newTestCache(t, src, newAuthClock(), authConfig{timeout: 30 * time.Millisecond})
+	c := newTestCache(t, src, newFakeClock(), authConfig{timeout: 30 * time.Millisecond})
 	start := time.Now()
 	_, err := c.get(context.Background())
 	require.Error(t, err)
@@ -186,7 +165,7 @@ func TestTokenCacheRefreshTimeout(t *testing.T) {
 func TestTokenCacheInvalidateIsCompareAndSwap(t *testing.T) {
 	authNoLeaks(t)
 	src := &authFakeSource{life: time.Hour}
-	c := newTestCache(t, src, newAuthClock(), authConfig{})
+	c := newTestCache(t, src, newFakeClock(), authConfig{})
 	ctx := context.Background()
 	old, err := c.get(ctx)
 	require.NoError(t, err)
@@ -203,7 +182,7 @@ func TestTokenCacheInvalidateIsCompareAndSwap(t *testing.T) {
 
 func TestTokenCacheFailsFastDuringHold(t *testing.T) {
 	authNoLeaks(t)
-	clk := newAuthClock()
+	clk := newFakeClock()
 	src := &authFakeSource{life: time.Hour}
 	hold := error(&AuthError{Op: "login", Status: 403, Code: "300007", kind: ErrLoginThrottled, RetryAfter: time.Minute, hold: time.Minute})
 	src.fail.Store(&hold)
@@ -228,7 +207,7 @@ func TestTokenCacheErrorWithoutHoldIsRetried(t *testing.T) {
 	src := &authFakeSource{life: time.Hour}
 	boom := error(&AuthError{Op: "token", Status: 503})
 	src.fail.Store(&boom)
-	c := newTestCache(t, src, newAuthClock(), authConfig{})
+	c := newTestCache(t, src, newFakeClock(), authConfig{})
 	_, err := c.get(context.Background())
 	require.ErrorIs(t, err, ErrUnauthorized)
 	src.fail.Store(nil)
@@ -265,7 +244,7 @@ func TestTokenCacheHookSeesTokensInOrderBeforeUse(t *testing.T) {
 			assert.NotEqual(t, "Bearer "+tok.AccessToken, cur.value, "hook runs before the token is published")
 		}
 	}
-	c = newTestCache(t, src, newAuthClock(), authConfig{hook: hook})
+	c = newTestCache(t, src, newFakeClock(), authConfig{hook: hook})
 	for i := 0; i < 3; i++ {
 		cr, err := c.get(context.Background())
 		require.NoError(t, err)

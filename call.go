@@ -1,11 +1,15 @@
 package apierr
 
 import (
+	"bufio"
+	"compress/gzip"
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -180,6 +184,34 @@ func (c *Client) outcomeOf(s *callState, resp *http.Response, err error) outcome
 	o.asked, _ = retryAfter(resp.Header, c.clock.current())
 	return o
 }
+
+// errorBody returns resp's body, gunzipped when the server sent gzip that
+// the transport left as it was (it does when the caller set
+// Accept-Encoding, or a custom RoundTripper is used). The limit on the body
+// applies to the gunzipped bytes, so a gzip bomb stays bounded.
+func errorBody(resp *http.Response) io.ReadCloser {
+	if resp.Uncompressed || resp.Body == nil || resp.Body == http.NoBody ||
+		!strings.EqualFold(strings.TrimSpace(resp.Header.Get("Content-Encoding")), "gzip") {
+		return resp.Body
+	}
+	br := bufio.NewReaderSize(resp.Body, 512)
+	if magic, _ := br.Peek(2); len(magic) < 2 || magic[0] != 0x1f || magic[1] != 0x8b {
+		return readCloser{br, resp.Body} // not gzip after all: keep the bytes as sent
+	}
+	zr, err := gzip.NewReader(br)
+	if err != nil {
+		return readCloser{br, resp.Body}
+	}
+	return readCloser{zr, resp.Body}
+}
+
+// readCloser reads from one reader and closes the body underneath it.
+type readCloser struct {
+	io.Reader
+	c io.Closer
+}
+
+func (r readCloser) Close() error { return r.c.Close() }
 
 // The four retryablehttp hooks follow.
 

@@ -191,3 +191,24 @@ func (a *recordingAuth) close(context.Context) error {
 	a.closed++
 	return nil
 }
+
+// fakeClock is the tests' one fake clock: it moves only when told. Set
+// its now as a clock's now (clock.go).
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newFakeClock() *fakeClock { return &fakeClock{t: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)} }
+
+func (c *fakeClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}

@@ -521,3 +521,31 @@ func TestRetryPolicyValidate(t *testing.T) {
 		})
 	}
 }
+
+// TestDecide is the one retry rule, as API calls, token requests and exos
+// logins all apply it.
+func TestDecide(t *testing.T) {
+	p := RetryPolicy{MaxAttempts: 3, MinWait: 100 * time.Millisecond, MaxWait: time.Second, MaxRetryAfter: 10 * time.Second}
+	tests := []struct {
+		name string
+		c    retryCase
+		want retryVerdict
+	}{
+		{"never", retryCase{class: codes.RetryNever, idempotent: true, deadline: -1}, retryVerdict{}},
+		{"transient POST", retryCase{class: codes.RetryTransient, deadline: -1}, retryVerdict{stop: stopNotIdempotent}},
+		{"throttled POST retries", retryCase{class: codes.RetryBackoff, deadline: -1}, retryVerdict{retry: true, wait: 100 * time.Millisecond}},
+		{"concurrency POST pauses", retryCase{class: codes.RetryConcurrency, deadline: -1, jitter: 0.5}, retryVerdict{retry: true, wait: 30 * time.Millisecond}},
+		{"transient GET backs off", retryCase{class: codes.RetryTransient, idempotent: true, retries: 1, deadline: -1, jitter: 0.5}, retryVerdict{retry: true, wait: 250 * time.Millisecond}},
+		{"attempts exhausted", retryCase{class: codes.RetryTransient, idempotent: true, retries: 2, deadline: -1}, retryVerdict{stop: stopExhausted}},
+		{"server's wait honoured above MaxWait", retryCase{class: codes.RetryBackoff, asked: 5 * time.Second, deadline: -1}, retryVerdict{retry: true, wait: 5 * time.Second}},
+		{"server's wait above MaxRetryAfter", retryCase{class: codes.RetryBackoff, asked: 11 * time.Second, deadline: -1}, retryVerdict{wait: 11 * time.Second, stop: stopAboveMax}},
+		{"server's wait past the deadline", retryCase{class: codes.RetryBackoff, asked: 2 * time.Second, deadline: time.Second}, retryVerdict{wait: 2 * time.Second, stop: stopPastDeadline}},
+		{"computed wait past the deadline", retryCase{class: codes.RetryTransient, idempotent: true, deadline: 50 * time.Millisecond}, retryVerdict{wait: 100 * time.Millisecond, stop: stopPastDeadline}},
+		{"wait that fits the deadline", retryCase{class: codes.RetryTransient, idempotent: true, deadline: 100 * time.Millisecond}, retryVerdict{retry: true, wait: 100 * time.Millisecond}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, p.decide(tt.c))
+		})
+	}
+}
