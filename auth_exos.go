@@ -296,21 +296,13 @@ func plainIdentifier(s string) string {
 	return s
 }
 
-// exosLoginProblem decodes an exos login or logout error with the shared
-// scanner, as decode.Exos reads the main error of any exos body: ErrorCode
-// (any casing, number or string, or OData's error.code) as Code, and the
-// message as Title.
+// exosLoginProblem decodes an exos login or logout error exactly as
+// decode.Exos does, with the same scanner and builder (decode_body.go).
 func exosLoginProblem(resp *http.Response, body []byte) *Problem[exos.Code] {
-	p := NewProblem[exos.Code](resp, body)
 	e := errbody.Get()
 	defer errbody.Put(e)
 	e.Read(body)
-	p.Code = exos.Code(errbody.IntCode(e.ErrorCode, e.Code))
-	p.Type, p.Title, p.Detail, p.UserMessage = e.Type, e.MainTitle(), e.MainDetail(), e.UserErrorMessage
-	if p.RequestID == "" {
-		p.RequestID = errbody.FirstOf(e.RequestID, e.TraceID)
-	}
-	return p
+	return newProblemFrom(resp, body, e, exosCode)
 }
 
 // exosRelogin reports whether a 401 from exos calls for a new login: 300008,

@@ -51,16 +51,10 @@ type Client struct {
 	*clock // the one time seam, shared with the auth scheme
 }
 
-// statusDecoder is the default decoder: it reads the status and the
-// standard headers, not the body's code.
-var statusDecoder Decoder = DecoderFunc(func(resp *http.Response, body []byte) error {
-	return NewProblem[codes.Generic](resp, body)
-})
-
-// New returns a Client for the API at WithBaseURL, which is required. Give
-// it WithDecoder(decode.Auto) or the API's own decoder (decode.Tapkey, …):
-// without one, errors carry the status but no code, and retries follow the
-// status alone. The defaults:
+// New returns a Client for the API at WithBaseURL, which is required.
+// Without WithDecoder it decodes error bodies as decode.Auto does (the same
+// code): the vendor is recognised by the body's shape, and errors carry its
+// code. The defaults:
 //
 //	setting               default                         option
 //	attempts              4 (the first included)          WithRetryPolicy: MaxAttempts
@@ -72,7 +66,7 @@ var statusDecoder Decoder = DecoderFunc(func(resp *http.Response, body []byte) e
 //	                      first-attempt success +1
 //	error body kept       1 MiB                           WithErrorBodyLimit
 //	idle connections      100 per host, TLS 1.2 minimum   WithMaxIdleConnsPerHost, or WithHTTPClient
-//	decoder               status only                     WithDecoder
+//	decoder               as decode.Auto                  WithDecoder
 //	User-Agent            apierr/<Version>                WithUserAgent
 //	Accept-Language       not sent                        WithAcceptLanguage
 //	logging               off                             WithLogger (Debug level)

@@ -23,19 +23,10 @@ var Auto apierr.Decoder = autoDecoder{}
 type autoDecoder struct{}
 
 // Decode never fails: it returns a *apierr.Problem of the recognised API.
+// The client without WithDecoder decodes the same way, with the same code.
 func (autoDecoder) Decode(resp *http.Response, body []byte) error {
 	e := errbody.Get()
 	defer errbody.Put(e)
 	e.Read(body)
-	switch errbody.Detect(e) {
-	case errbody.Tapkey:
-		return newProblem(resp, body, e, tapkeyCode)
-	case errbody.Entrecode:
-		return newProblem(resp, body, e, entrecodeCode)
-	case errbody.USTA:
-		return newProblem(resp, body, e, ustaCode)
-	case errbody.Exos:
-		return newProblem(resp, body, e, exosCode)
-	}
-	return newProblem(resp, body, e, genericCode)
+	return errbody.Build(errbody.Detect(e), resp, body, e)
 }

@@ -4,11 +4,6 @@ import (
 	"net/http"
 
 	"github.com/accessapi/apierr"
-	"github.com/accessapi/apierr/codes"
-	"github.com/accessapi/apierr/codes/entrecode"
-	"github.com/accessapi/apierr/codes/exos"
-	"github.com/accessapi/apierr/codes/tapkey"
-	"github.com/accessapi/apierr/codes/usta"
 	"github.com/accessapi/apierr/internal/errbody"
 )
 
@@ -19,23 +14,23 @@ var (
 	// Exos decodes dormakaba exos 9300 errors into *apierr.Problem[exos.Code]:
 	// ErrorCode (or errorCode, code, or OData {"error":{"code","message"}}),
 	// as a number or a string, with Message, message or ErrorMessage as Title.
-	Exos apierr.Decoder = decoder[exos.Code]{exosCode}
+	Exos apierr.Decoder = decoder{errbody.Exos}
 
 	// Entrecode decodes entrecode problem+json errors into
 	// *apierr.Problem[entrecode.Code]: code, title, detail, type, the body's
 	// requestID, and _embedded.error (one object or an array) as Errors.
-	Entrecode apierr.Decoder = decoder[entrecode.Code]{entrecodeCode}
+	Entrecode apierr.Decoder = decoder{errbody.Entrecode}
 
 	// USTA decodes USTA errors into *apierr.Problem[usta.Code]: the first of
 	// {"errors":[{errorCode, message, subject}, …]} (the rest become Errors),
 	// or a bare {errorCode, message}. Title is message, Detail is subject.
-	USTA apierr.Decoder = decoder[usta.Code]{ustaCode}
+	USTA apierr.Decoder = decoder{errbody.USTA}
 
 	// Tapkey decodes Tapkey Management API errors into
 	// *apierr.Problem[tapkey.Code]: ErrorCode (which may be missing),
 	// ErrorMessage as Title, ErrorDetails as Detail and UserErrorMessage (in
 	// the request's Accept-Language) as UserMessage.
-	Tapkey apierr.Decoder = decoder[tapkey.Code]{tapkeyCode}
+	Tapkey apierr.Decoder = decoder{errbody.Tapkey}
 
 	// Problem decodes RFC 9457 problem details into
 	// *apierr.Problem[codes.Generic]. Code is the `code` member as text when
@@ -44,46 +39,17 @@ var (
 	// (an item's pointer is its Detail, its detail text its Title), an ASP.NET
 	// `errors` map (one per message: Title the message, Detail the field),
 	// belgif `issues` and a zalando `cause`.
-	Problem apierr.Decoder = decoder[codes.Generic]{genericCode}
+	Problem apierr.Decoder = decoder{errbody.Generic}
 )
 
-// decoder reads any body into a *apierr.Problem[C], taking C from the body
-// with code.
-type decoder[C apierr.Code] struct{ code codeOf[C] }
+// decoder reads any body into a *apierr.Problem[C] of api's code type,
+// with the builder the client's default decoder uses (errbody.Build).
+type decoder struct{ api errbody.API }
 
 // Decode never fails: it returns a *apierr.Problem[C] for any body.
-func (d decoder[C]) Decode(resp *http.Response, body []byte) error {
+func (d decoder) Decode(resp *http.Response, body []byte) error {
 	e := errbody.Get()
 	defer errbody.Put(e)
 	e.Read(body)
-	return newProblem(resp, body, e, d.code)
-}
-
-func exosCode(e *errbody.Envelope) exos.Code {
-	return exos.Code(errbody.IntCode(e.ErrorCode, e.Code))
-}
-
-func entrecodeCode(e *errbody.Envelope) entrecode.Code {
-	return entrecode.Code(errbody.IntCode(e.Code, e.ErrorCode))
-}
-
-func ustaCode(e *errbody.Envelope) usta.Code {
-	return usta.Code(errbody.IntCode(e.ErrorCode, e.Code))
-}
-
-func tapkeyCode(e *errbody.Envelope) tapkey.Code {
-	return tapkey.Code(errbody.TextCode(e.ErrorCode, e.Code))
-}
-
-func genericCode(e *errbody.Envelope) codes.Generic {
-	if t := errbody.TextCode(e.Code, e.ErrorCode); t != "" {
-		return codes.Generic(t)
-	}
-	if s, ok := errbody.DecodeString(e.Error); ok && s != "" {
-		return codes.Generic(s) // OAuth 2: {"error":"invalid_token"}
-	}
-	if e.Type != "about:blank" {
-		return codes.Generic(e.Type)
-	}
-	return ""
+	return errbody.Build(d.api, resp, body, e)
 }
