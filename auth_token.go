@@ -48,6 +48,11 @@ type credentialSource interface {
 	end(ctx context.Context, c *credential) error
 }
 
+// failFast is met by a fetch's error that asks the cache to fail every
+// caller at once for a while (a lockout, a Retry-After) instead of fetching
+// again.
+type failFast interface{ failFastFor() time.Duration }
+
 // cacheOptions are the settings of a token cache (from the auth options).
 type cacheOptions struct {
 	soft, hard time.Duration       // refresh windows; both 0: the defaults
@@ -212,10 +217,10 @@ func (t *tokenCache) run(ctx context.Context, f *flight, after uint64) {
 		t.failErr = nil
 		t.debug("apierr: token obtained", slog.Duration("valid_for", validFor(cred, now)))
 	} else {
-		var ae *AuthError
+		var h failFast
 		t.bgNext = now.Add(softRetryGap)
-		if errors.As(err, &ae) && ae.hold > 0 {
-			t.failErr, t.failUntil = err, now.Add(ae.hold)
+		if errors.As(err, &h) && h.failFastFor() > 0 {
+			t.failErr, t.failUntil = err, now.Add(h.failFastFor())
 			t.bgNext = later(t.bgNext, t.failUntil)
 		}
 		t.debug("apierr: token request failed", slog.String("error", err.Error()))
