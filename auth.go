@@ -203,6 +203,7 @@ type authEnv struct {
 	log    *slog.Logger // nil: no logging
 	policy RetryPolicy  // retries token requests and logins too
 	clock  *clock       // the client's one time seam
+	fleet  Fleet        // WithFleet; nil: this process alone
 }
 
 // build returns the authenticator for env, or nil when no auth is configured.
@@ -245,7 +246,12 @@ func (a *authConfig) build(env authEnv) (authenticator, error) {
 		}
 		src = x
 	}
-	auth.cache = newTokenCache(src, newMemoryStore(), a.cacheOptions(), env.log, env.clock)
+	store, src, err := a.fleetStoreFor(env, src)
+	if err != nil {
+		return nil, err
+	}
+	auth.cache = newTokenCache(src, store, a.cacheOptions(), env.log, env.clock)
+	bindFleet(store, auth.cache)
 	if a.tok != nil && a.tok.AccessToken != "" {
 		// An expired token is not an error here: the first request refreshes it.
 		_ = auth.cache.seed(a.tok)

@@ -290,6 +290,9 @@ func (t *tokenCache) credentialInUse() *credential { return t.store.load() }
 // endCredential ends the current credential on Close (exos: logout; hook
 // point d for the logout). Only the caller that invalidates it ends it.
 func (t *tokenCache) endCredential(ctx context.Context) error {
+	if s, ok := t.store.(interface{ end(context.Context) error }); ok {
+		return s.end(ctx) // a shared store decides who ends the session
+	}
 	c := t.store.load()
 	if c == nil || !t.store.invalidate(c.gen) {
 		return nil

@@ -134,7 +134,7 @@ func New(opts ...Option) (*Client, error) {
 		PrepareRetry: c.prepareRetry,
 	}
 	var err error
-	if c.auth, err = cfg.auth.build(authEnv{base: c.base, hc: c.hc, log: c.log, policy: c.policy, clock: c.clock}); err != nil {
+	if c.auth, err = cfg.auth.build(authEnv{base: c.base, hc: c.hc, log: c.log, policy: c.policy, clock: c.clock, fleet: cfg.fleet}); err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -38,6 +38,10 @@ type FleetTokens interface {
 	// larger than every fence granted before. ok is false while another
 	// holder has an unexpired lease.
 	AcquireLease(ctx context.Context, scope, holder string, ttl time.Duration) (fence int64, ok bool, err error)
+	// RenewLease extends holder's lease to ttl from now if fence is still
+	// its fence, and reports whether it was; a holder renews while it
+	// fetches, so that a holder that stops (crash, pause) loses it soon.
+	RenewLease(ctx context.Context, scope, holder string, fence int64, ttl time.Duration) (bool, error)
 	// ReleaseLease ends holder's lease if fence is still the lease's fence.
 	ReleaseLease(ctx context.Context, scope, holder string, fence int64) error
 	// StoreToken makes tok (Secret and TTL) the new generation of scope's

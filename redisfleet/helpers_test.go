@@ -2,6 +2,7 @@ package redisfleet
 
 import (
 	"bytes"
+	"os"
 	"testing"
 	"time"
 
@@ -12,7 +13,12 @@ import (
 	"go.uber.org/goleak"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) {
+	if os.Getenv(workerEnv) != "" {
+		runWorker() // a worker process of a fleet test; exits
+	}
+	goleak.VerifyTestMain(m)
+}
 
 // testKey is the fleet key of the tests; otherKey belongs to another fleet.
 var (

@@ -1,0 +1,92 @@
+package redisfleet
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"testing"
+
+	"github.com/accessapi/apierr"
+	"github.com/accessapi/apierr/apierrtest"
+	"github.com/accessapi/apierr/codes/tapkey"
+	"github.com/accessapi/apierr/redisfleet/internal/redisserver"
+	"github.com/redis/go-redis/v9"
+	"golang.org/x/oauth2"
+)
+
+// BenchmarkFleetCall measures what the fleet adds to a call, against a local
+// redis-server on a unix socket, side by side with the same client without
+// a fleet: a call with the cached token (the hot path), and a call whose
+// token was revoked (401, a new token, the replay: the refresh path, where
+// the fleet talks to Redis).
+func BenchmarkFleetCall(b *testing.B) {
+	srv := startBenchRedis(b)
+	for _, withFleet := range []bool{false, true} {
+		name := "fleet=none"
+		if withFleet {
+			name = "fleet=redis"
+		}
+		b.Run(name+"/cached", func(b *testing.B) {
+			tk, client := benchClient(b, srv, withFleet)
+			call(b, client)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				call(b, client)
+			}
+			b.StopTimer()
+			if n := tk.TokenRequests(); n != 1 {
+				b.Fatalf("%d token requests for cached calls", n)
+			}
+		})
+		b.Run(name+"/refresh", func(b *testing.B) {
+			tk, client := benchClient(b, srv, withFleet)
+			call(b, client)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				tk.RevokeAll()
+				call(b, client)
+			}
+		})
+	}
+}
+
+func startBenchRedis(b *testing.B) string {
+	b.Helper()
+	return redisserver.ForTest(b).Socket
+}
+
+func benchClient(b *testing.B, socket string, withFleet bool) (*apierrtest.Server[tapkey.Code], *apierr.Client) {
+	b.Helper()
+	tk := apierrtest.NewTapkey()
+	b.Cleanup(tk.Close)
+	cc := tk.ClientCredentials()
+	cc.AuthStyle = oauth2.AuthStyleInHeader
+	opts := []apierr.Option{apierr.WithBaseURL(tk.URL() + "/api/v1/"), apierr.WithClientCredentials(cc)}
+	if withFleet {
+		rdb := redis.NewClient(ClientOptions("unix", socket))
+		b.Cleanup(func() { _ = rdb.Close() })
+		f, err := New(rdb, testKey)
+		if err != nil {
+			b.Fatal(err)
+		}
+		opts = append(opts, apierr.WithFleet(f))
+	}
+	client, err := apierr.New(opts...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = client.Close() })
+	return tk, client
+}
+
+func call(b *testing.B, client *apierr.Client) {
+	req, err := client.NewRequest(context.Background(), http.MethodGet, "Owners/o-1/BoundLocks", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := client.Do(req, io.Discard); err != nil {
+		b.Fatal(err)
+	}
+}
