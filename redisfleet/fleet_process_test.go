@@ -182,3 +182,27 @@ func assertNoSecretIn(t *testing.T, rdb *redis.Client, secrets ...string) {
 		assert.False(t, strings.Contains(dump, s), "a secret (%.3s…) is in Redis", s)
 	}
 }
+
+// TestFleetOneLockout: exos refuses the password; the first worker's failed
+// login locks the fleet out (on Redis's clock), so the other workers fail at
+// once without a login of their own: one failed login, not four.
+func TestFleetOneLockout(t *testing.T) {
+	srv, _ := realRedis(t)
+	ex := apierrtest.NewExos()
+	t.Cleanup(ex.Close)
+	c := ex.Credentials()
+	job := workerJob{
+		Kind: "exos", Base: ex.URL() + "/", Login: ex.LoginURL(), Logout: ex.LogoutURL(),
+		User: c.UserName, Password: "wrong-" + c.Password, APIKey: c.APIKey,
+		Redis: srv.Socket, Key: hex.EncodeToString(testKey),
+		Calls: 3, Phases: 1, Every: 5 * time.Millisecond, Deadline: 10 * time.Second, OpTimeout: time.Second,
+	}
+	reps := runPhases(t, startWorkers(t, workers, job), 1, nil)
+	ok, failed, errs, _ := totals(reps)
+	assert.Zero(t, ok)
+	assert.Equal(t, workers*job.Calls, failed)
+	for _, e := range errs {
+		assert.Contains(t, e, "re-authentication needed", e)
+	}
+	assert.Equal(t, 1, ex.Logins(), "one refused login for the fleet")
+}
