@@ -1,0 +1,371 @@
+package apierr_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+	"golang.org/x/oauth2"
+
+	"github.com/accessapi/apierr"
+	"github.com/accessapi/apierr/apierrtest"
+	"github.com/accessapi/apierr/codes/tapkey"
+)
+
+// memFleet is an in-memory apierr.Fleet for the client's side of the
+// protocol (redisfleet tests the Redis side, with processes). fail makes
+// every operation fail, as an unreachable store does.
+type memFleet struct {
+	mu       sync.Mutex
+	fail     bool
+	fence    int64
+	leaseOf  string
+	leaseEnd time.Time
+	gen      int64
+	tok      apierr.FleetToken
+	holders  map[string]bool
+	lockout  apierr.FleetLockout
+	lockEnd  time.Time
+	scopes   map[string]bool
+	stores   int // accepted StoreToken calls
+}
+
+var errDown = errors.New("memfleet: down")
+
+func newMemFleet() *memFleet {
+	return &memFleet{holders: map[string]bool{}, scopes: map[string]bool{}}
+}
+
+func (m *memFleet) op(scope string) error {
+	m.scopes[scope] = true
+	if m.fail {
+		return errDown
+	}
+	return nil
+}
+
+func (m *memFleet) setFail(v bool) { m.mu.Lock(); m.fail = v; m.mu.Unlock() }
+
+func (m *memFleet) leaseHeld() bool { return m.leaseOf != "" && time.Now().Before(m.leaseEnd) }
+
+func (m *memFleet) Token(_ context.Context, scope string) (apierr.FleetToken, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.op(scope); err != nil {
+		return apierr.FleetToken{}, err
+	}
+	t := m.tok
+	t.LeaseHeld = m.leaseHeld()
+	return t, nil
+}
+
+func (m *memFleet) AcquireLease(_ context.Context, scope, holder string, ttl time.Duration) (int64, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.op(scope); err != nil {
+		return 0, false, err
+	}
+	if m.leaseHeld() && m.leaseOf != holder {
+		return 0, false, nil
+	}
+	m.fence++
+	m.leaseOf, m.leaseEnd = holder, time.Now().Add(ttl)
+	return m.fence, true, nil
+}
+
+func (m *memFleet) RenewLease(_ context.Context, scope, holder string, fence int64, ttl time.Duration) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.op(scope); err != nil {
+		return false, err
+	}
+	if m.leaseOf != holder || m.fence != fence || !m.leaseHeld() {
+		return false, nil
+	}
+	m.leaseEnd = time.Now().Add(ttl)
+	return true, nil
+}
+
+func (m *memFleet) ReleaseLease(_ context.Context, scope, holder string, fence int64) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.op(scope); err != nil {
+		return err
+	}
+	if m.leaseOf == holder && m.fence == fence {
+		m.leaseOf = ""
+	}
+	return nil
+}
+
+func (m *memFleet) StoreToken(_ context.Context, scope string, fence int64, tok apierr.FleetToken) (int64, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.op(scope); err != nil {
+		return 0, false, err
+	}
+	if fence < m.fence {
+		return 0, false, nil
+	}
+	m.gen++
+	m.stores++
+	m.tok = apierr.FleetToken{Gen: m.gen, Secret: append([]byte{}, tok.Secret...), TTL: tok.TTL}
+	return m.gen, true, nil
+}
+
+func (m *memFleet) InvalidateToken(_ context.Context, scope string, gen int64) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.op(scope); err != nil {
+		return false, err
+	}
+	if m.tok.Gen != gen {
+		return false, nil
+	}
+	m.tok = apierr.FleetToken{}
+	return true, nil
+}
+
+func (m *memFleet) WaitToken(ctx context.Context, scope string, after int64) (apierr.FleetToken, error) {
+	for {
+		t, err := m.Token(ctx, scope)
+		if err != nil || (t.Gen != 0 && t.Gen != after) {
+			return t, err
+		}
+		if !t.LeaseHeld {
+			return apierr.FleetToken{}, nil
+		}
+		select {
+		case <-ctx.Done():
+			return apierr.FleetToken{}, ctx.Err()
+		case <-time.After(time.Millisecond):
+		}
+	}
+}
+
+func (m *memFleet) JoinSession(_ context.Context, scope, holder string, _ time.Duration) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.op(scope); err != nil {
+		return err
+	}
+	m.holders[holder] = true
+	return nil
+}
+
+func (m *memFleet) LeaveSession(_ context.Context, scope, holder string) (bool, apierr.FleetToken, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.op(scope); err != nil {
+		return false, apierr.FleetToken{}, err
+	}
+	delete(m.holders, holder)
+	if len(m.holders) > 0 {
+		return false, apierr.FleetToken{}, nil
+	}
+	t := m.tok
+	m.tok = apierr.FleetToken{}
+	return true, t, nil
+}
+
+func (m *memFleet) SetLockout(_ context.Context, scope string, l apierr.FleetLockout) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.op(scope); err != nil {
+		return err
+	}
+	m.lockout, m.lockEnd = l, time.Now().Add(l.Wait)
+	return nil
+}
+
+func (m *memFleet) Lockout(_ context.Context, scope string) (apierr.FleetLockout, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.op(scope); err != nil {
+		return apierr.FleetLockout{}, err
+	}
+	left := time.Until(m.lockEnd)
+	if left <= 0 {
+		return apierr.FleetLockout{}, nil
+	}
+	l := m.lockout
+	l.Wait = left
+	return l, nil
+}
+
+// fleetTapkeyClient is a client of tk's API sharing f.
+func fleetTapkeyClient(t *testing.T, tk *apierrtest.Server[tapkey.Code], f apierr.Fleet, opts ...apierr.Option) *apierr.Client {
+	t.Helper()
+	cc := tk.ClientCredentials()
+	cc.AuthStyle = oauth2.AuthStyleInHeader
+	c, err := apierr.New(append([]apierr.Option{
+		apierr.WithBaseURL(tk.URL() + "/api/v1/"), apierr.WithClientCredentials(cc), apierr.WithFleet(f),
+	}, opts...)...)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+func getLocks(t *testing.T, c *apierr.Client) error {
+	t.Helper()
+	req, err := c.NewRequest(context.Background(), http.MethodGet, "Owners/o-1/BoundLocks", nil)
+	require.NoError(t, err)
+	_, err = c.Do(req, io.Discard)
+	return err
+}
+
+// TestFleetSharesOneToken: clients sharing a Fleet (as processes would)
+// make one token request, and one more after the API revokes it.
+func TestFleetSharesOneToken(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	tk := apierrtest.NewTapkey()
+	defer tk.Close()
+	f := newMemFleet()
+	clients := []*apierr.Client{fleetTapkeyClient(t, tk, f), fleetTapkeyClient(t, tk, f), fleetTapkeyClient(t, tk, f)}
+	for _, c := range clients {
+		require.NoError(t, getLocks(t, c))
+	}
+	assert.Equal(t, 1, tk.TokenRequests())
+	tk.RevokeAll()
+	for _, c := range clients {
+		require.NoError(t, getLocks(t, c))
+	}
+	assert.Equal(t, 2, tk.TokenRequests(), "one refresh for the revocation")
+	assert.Equal(t, 2, f.stores)
+	require.Len(t, f.scopes, 1, "one scope for one API and identity")
+	for scope := range f.scopes {
+		assert.Len(t, scope, 64, "a hex SHA-256")
+		assert.NotContains(t, scope, tk.Credentials().ClientID)
+	}
+	for _, c := range clients {
+		require.NoError(t, c.Close())
+	}
+}
+
+// TestFleetDownActsAlone: with the fleet failing, every client still gets
+// its own token and every call works; the switch is logged once, at Warn,
+// and the way back at Info.
+func TestFleetDownActsAlone(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	tk := apierrtest.NewTapkey()
+	defer tk.Close()
+	f := newMemFleet()
+	f.setFail(true)
+	var logs bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	a := fleetTapkeyClient(t, tk, f, apierr.WithLogger(log))
+	b := fleetTapkeyClient(t, tk, f)
+	for range 3 {
+		require.NoError(t, getLocks(t, a))
+		require.NoError(t, getLocks(t, b))
+	}
+	assert.Equal(t, 2, tk.TokenRequests(), "each client alone")
+	assert.Equal(t, 1, strings.Count(logs.String(), "fleet unavailable"), logs.String())
+	assert.Contains(t, logs.String(), "memfleet: down")
+
+	f.setFail(false)
+	tk.RevokeAll()
+	require.NoError(t, getLocks(t, a))
+	assert.Contains(t, logs.String(), "fleet available again")
+	require.NoError(t, getLocks(t, b))
+	assert.Equal(t, 3, tk.TokenRequests(), "back in the fleet: b adopts a's new token")
+	for _, secret := range []string{tk.Credentials().ClientSecret} {
+		assert.NotContains(t, logs.String(), secret)
+	}
+	require.NoError(t, a.Close())
+	require.NoError(t, b.Close())
+}
+
+// TestFleetExosLastLogsOut: two clients share one exos session; only the
+// second Close logs out. With the fleet down at Close, the shared session is
+// left to expire rather than logged out under the others.
+func TestFleetExosLastLogsOut(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	ex := apierrtest.NewExos(apierrtest.WithMaxSessions(1))
+	defer ex.Close()
+	f := newMemFleet()
+	newClient := func() *apierr.Client {
+		c := ex.Credentials()
+		cl, err := apierr.New(apierr.WithBaseURL(ex.URL()+"/"), apierr.WithFleet(f), apierr.WithExosSession(apierr.ExosSession{
+			LoginURL: ex.LoginURL(), LogoutURL: ex.LogoutURL(), APIKey: c.APIKey, UserName: c.UserName, Password: c.Password,
+		}))
+		require.NoError(t, err)
+		return cl
+	}
+	persons := func(c *apierr.Client) error {
+		req, err := c.NewRequest(context.Background(), http.MethodGet, "ExosApi/api/v1.0/persons", nil)
+		require.NoError(t, err)
+		_, err = c.Do(req, io.Discard)
+		return err
+	}
+	a, b := newClient(), newClient()
+	require.NoError(t, persons(a))
+	require.NoError(t, persons(b))
+	assert.Equal(t, 1, ex.Logins())
+	require.NoError(t, a.Close())
+	assert.Equal(t, 0, ex.Logouts(), "b still uses the session")
+	require.NoError(t, persons(b))
+	require.NoError(t, b.Close())
+	assert.Equal(t, 1, ex.Logouts(), "the last one logged out")
+
+	c, d := newClient(), newClient()
+	require.NoError(t, persons(c))
+	require.NoError(t, persons(d))
+	f.setFail(true)
+	require.NoError(t, c.Close())
+	require.NoError(t, d.Close())
+	assert.Equal(t, 1, ex.Logouts(), "no one can tell who is last: the shared session is not logged out")
+	assert.Equal(t, 2, ex.Logins())
+}
+
+// TestFleetSharedLockout: a's refused login locks b out too, without a
+// login of its own.
+func TestFleetSharedLockout(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	ex := apierrtest.NewExos()
+	defer ex.Close()
+	f := newMemFleet()
+	c := ex.Credentials()
+	clients := make([]*apierr.Client, 2)
+	for i := range clients {
+		cl, err := apierr.New(apierr.WithBaseURL(ex.URL()+"/"), apierr.WithFleet(f), apierr.WithExosSession(apierr.ExosSession{
+			LoginURL: ex.LoginURL(), APIKey: c.APIKey, UserName: c.UserName, Password: "wrong",
+		}))
+		require.NoError(t, err)
+		defer cl.Close()
+		clients[i] = cl
+	}
+	for _, cl := range clients {
+		req, err := cl.NewRequest(context.Background(), http.MethodGet, "ExosApi/api/v1.0/persons", nil)
+		require.NoError(t, err)
+		_, err = cl.Do(req, io.Discard)
+		require.ErrorIs(t, err, apierr.ErrReauthRequired)
+		var ae *apierr.AuthError
+		require.ErrorAs(t, err, &ae)
+		assert.Positive(t, ae.RetryAfter)
+	}
+	assert.Equal(t, 1, ex.Logins())
+	l, err := f.Lockout(context.Background(), "")
+	require.NoError(t, err)
+	assert.True(t, l.Reauth)
+	assert.Equal(t, "300003", l.Code)
+}
+
+func TestWithFleetRefusesWhatItCannotShare(t *testing.T) {
+	_, err := apierr.New(apierr.WithFleet(nil))
+	require.ErrorContains(t, err, "apierr: WithFleet: nil fleet")
+
+	_, err = apierr.New(apierr.WithBaseURL("https://api.example.com/"), apierr.WithFleet(newMemFleet()),
+		apierr.WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "x"})))
+	require.ErrorContains(t, err, "WithFleet shares the token of WithClientCredentials or WithExosSession")
+}
