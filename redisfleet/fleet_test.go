@@ -57,6 +57,7 @@ func TestClientOptionsBindDeadlines(t *testing.T) {
 	assert.True(t, o.ContextTimeoutEnabled)
 	assert.Equal(t, -1, o.MaxRetries, "no command retries")
 	assert.Equal(t, 1, o.DialerRetries, "no dial retries")
+	assert.LessOrEqual(t, o.DialerRetryTimeout, time.Millisecond, "no pause after a failed dial")
 	for name, d := range map[string]time.Duration{
 		"dial": o.DialTimeout, "read": o.ReadTimeout, "write": o.WriteTimeout, "pool": o.PoolTimeout,
 	} {

@@ -104,7 +104,8 @@ func ClientOptions(network, addr string) *redis.Options {
 		Addr:                  addr,
 		ContextTimeoutEnabled: true,
 		MaxRetries:            -1,
-		DialerRetries:         1, // one dial per command (the default is 5, 100 ms apart)
+		DialerRetries:         1,                // one dial per command (the default is 5, 100 ms apart)
+		DialerRetryTimeout:    time.Millisecond, // go-redis sleeps this long even after its last dial
 		DialTimeout:           250 * time.Millisecond,
 		ReadTimeout:           250 * time.Millisecond,
 		WriteTimeout:          250 * time.Millisecond,
