@@ -26,8 +26,14 @@ import (
 // protocol (redisfleet tests the Redis side, with processes). fail makes
 // every operation fail, as an unreachable store does.
 type memFleet struct {
-	mu       sync.Mutex
-	fail     bool
+	mu     sync.Mutex
+	fail   bool
+	scopes map[string]*memScope
+	stores int // accepted StoreToken calls
+}
+
+// memScope is the state of one scope.
+type memScope struct {
 	fence    int64
 	leaseOf  string
 	leaseEnd time.Time
@@ -36,74 +42,79 @@ type memFleet struct {
 	holders  map[string]bool
 	lockout  apierr.FleetLockout
 	lockEnd  time.Time
-	scopes   map[string]bool
-	stores   int // accepted StoreToken calls
 }
 
 var errDown = errors.New("memfleet: down")
 
-func newMemFleet() *memFleet {
-	return &memFleet{holders: map[string]bool{}, scopes: map[string]bool{}}
-}
+func newMemFleet() *memFleet { return &memFleet{scopes: map[string]*memScope{}} }
 
-func (m *memFleet) op(scope string) error {
-	m.scopes[scope] = true
-	if m.fail {
-		return errDown
+// op returns scope's state, or errDown while the fleet fails; m.mu is held.
+func (m *memFleet) op(scope string) (*memScope, error) {
+	st := m.scopes[scope]
+	if st == nil {
+		st = &memScope{holders: map[string]bool{}}
+		m.scopes[scope] = st
 	}
-	return nil
+	if m.fail {
+		return nil, errDown
+	}
+	return st, nil
 }
 
 func (m *memFleet) setFail(v bool) { m.mu.Lock(); m.fail = v; m.mu.Unlock() }
 
-func (m *memFleet) leaseHeld() bool { return m.leaseOf != "" && time.Now().Before(m.leaseEnd) }
+func (m *memScope) leaseHeld() bool { return m.leaseOf != "" && time.Now().Before(m.leaseEnd) }
 
 func (m *memFleet) Token(_ context.Context, scope string) (apierr.FleetToken, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if err := m.op(scope); err != nil {
+	st, err := m.op(scope)
+	if err != nil {
 		return apierr.FleetToken{}, err
 	}
-	t := m.tok
-	t.LeaseHeld = m.leaseHeld()
+	t := st.tok
+	t.LeaseHeld = st.leaseHeld()
 	return t, nil
 }
 
 func (m *memFleet) AcquireLease(_ context.Context, scope, holder string, ttl time.Duration) (int64, bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if err := m.op(scope); err != nil {
+	st, err := m.op(scope)
+	if err != nil {
 		return 0, false, err
 	}
-	if m.leaseHeld() && m.leaseOf != holder {
+	if st.leaseHeld() && st.leaseOf != holder {
 		return 0, false, nil
 	}
-	m.fence++
-	m.leaseOf, m.leaseEnd = holder, time.Now().Add(ttl)
-	return m.fence, true, nil
+	st.fence++
+	st.leaseOf, st.leaseEnd = holder, time.Now().Add(ttl)
+	return st.fence, true, nil
 }
 
 func (m *memFleet) RenewLease(_ context.Context, scope, holder string, fence int64, ttl time.Duration) (bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if err := m.op(scope); err != nil {
+	st, err := m.op(scope)
+	if err != nil {
 		return false, err
 	}
-	if m.leaseOf != holder || m.fence != fence || !m.leaseHeld() {
+	if st.leaseOf != holder || st.fence != fence || !st.leaseHeld() {
 		return false, nil
 	}
-	m.leaseEnd = time.Now().Add(ttl)
+	st.leaseEnd = time.Now().Add(ttl)
 	return true, nil
 }
 
 func (m *memFleet) ReleaseLease(_ context.Context, scope, holder string, fence int64) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if err := m.op(scope); err != nil {
+	st, err := m.op(scope)
+	if err != nil {
 		return err
 	}
-	if m.leaseOf == holder && m.fence == fence {
-		m.leaseOf = ""
+	if st.leaseOf == holder && st.fence == fence {
+		st.leaseOf = ""
 	}
 	return nil
 }
@@ -111,28 +122,30 @@ func (m *memFleet) ReleaseLease(_ context.Context, scope, holder string, fence i
 func (m *memFleet) StoreToken(_ context.Context, scope string, fence int64, tok apierr.FleetToken) (int64, bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if err := m.op(scope); err != nil {
+	st, err := m.op(scope)
+	if err != nil {
 		return 0, false, err
 	}
-	if fence < m.fence {
+	if fence < st.fence {
 		return 0, false, nil
 	}
-	m.gen++
+	st.gen++
 	m.stores++
-	m.tok = apierr.FleetToken{Gen: m.gen, Secret: append([]byte{}, tok.Secret...), TTL: tok.TTL}
-	return m.gen, true, nil
+	st.tok = apierr.FleetToken{Gen: st.gen, Secret: append([]byte{}, tok.Secret...), TTL: tok.TTL}
+	return st.gen, true, nil
 }
 
 func (m *memFleet) InvalidateToken(_ context.Context, scope string, gen int64) (bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if err := m.op(scope); err != nil {
+	st, err := m.op(scope)
+	if err != nil {
 		return false, err
 	}
-	if m.tok.Gen != gen {
+	if st.tok.Gen != gen {
 		return false, nil
 	}
-	m.tok = apierr.FleetToken{}
+	st.tok = apierr.FleetToken{}
 	return true, nil
 }
 
@@ -156,49 +169,53 @@ func (m *memFleet) WaitToken(ctx context.Context, scope string, after int64) (ap
 func (m *memFleet) JoinSession(_ context.Context, scope, holder string, _ time.Duration) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if err := m.op(scope); err != nil {
+	st, err := m.op(scope)
+	if err != nil {
 		return err
 	}
-	m.holders[holder] = true
+	st.holders[holder] = true
 	return nil
 }
 
 func (m *memFleet) LeaveSession(_ context.Context, scope, holder string) (bool, apierr.FleetToken, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if err := m.op(scope); err != nil {
+	st, err := m.op(scope)
+	if err != nil {
 		return false, apierr.FleetToken{}, err
 	}
-	delete(m.holders, holder)
-	if len(m.holders) > 0 {
+	delete(st.holders, holder)
+	if len(st.holders) > 0 {
 		return false, apierr.FleetToken{}, nil
 	}
-	t := m.tok
-	m.tok = apierr.FleetToken{}
+	t := st.tok
+	st.tok = apierr.FleetToken{}
 	return true, t, nil
 }
 
 func (m *memFleet) SetLockout(_ context.Context, scope string, l apierr.FleetLockout) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if err := m.op(scope); err != nil {
+	st, err := m.op(scope)
+	if err != nil {
 		return err
 	}
-	m.lockout, m.lockEnd = l, time.Now().Add(l.Wait)
+	st.lockout, st.lockEnd = l, time.Now().Add(l.Wait)
 	return nil
 }
 
 func (m *memFleet) Lockout(_ context.Context, scope string) (apierr.FleetLockout, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if err := m.op(scope); err != nil {
+	st, err := m.op(scope)
+	if err != nil {
 		return apierr.FleetLockout{}, err
 	}
-	left := time.Until(m.lockEnd)
+	left := time.Until(st.lockEnd)
 	if left <= 0 {
 		return apierr.FleetLockout{}, nil
 	}
-	l := m.lockout
+	l := st.lockout
 	l.Wait = left
 	return l, nil
 }
@@ -355,7 +372,12 @@ func TestFleetSharedLockout(t *testing.T) {
 		assert.Positive(t, ae.RetryAfter)
 	}
 	assert.Equal(t, 1, ex.Logins())
-	l, err := f.Lockout(context.Background(), "")
+	require.Len(t, f.scopes, 1)
+	var scope string
+	for s := range f.scopes {
+		scope = s
+	}
+	l, err := f.Lockout(context.Background(), scope)
 	require.NoError(t, err)
 	assert.True(t, l.Reauth)
 	assert.Equal(t, "300003", l.Code)
@@ -368,4 +390,31 @@ func TestWithFleetRefusesWhatItCannotShare(t *testing.T) {
 	_, err = apierr.New(apierr.WithBaseURL("https://api.example.com/"), apierr.WithFleet(newMemFleet()),
 		apierr.WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "x"})))
 	require.ErrorContains(t, err, "WithFleet shares the token of WithClientCredentials or WithExosSession")
+}
+
+// TestFleetScopesKeepIdentitiesApart: clients of other identities (another
+// client id, other OAuth2 scopes, another API) sharing one Fleet never share
+// a token.
+func TestFleetScopesKeepIdentitiesApart(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	tk := apierrtest.NewTapkey()
+	defer tk.Close()
+	other := apierrtest.NewTapkey(apierrtest.WithOAuthClient("other-client", "other-secret"))
+	defer other.Close()
+	f := newMemFleet()
+	scoped := func(scopes ...string) *apierr.Client {
+		cc := tk.ClientCredentials(scopes...)
+		cc.AuthStyle = oauth2.AuthStyleInHeader
+		c, err := apierr.New(apierr.WithBaseURL(tk.URL()+"/api/v1/"), apierr.WithClientCredentials(cc), apierr.WithFleet(f))
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = c.Close() })
+		return c
+	}
+	same := []*apierr.Client{fleetTapkeyClient(t, tk, f), fleetTapkeyClient(t, tk, f)}
+	for _, c := range append(same, scoped("read:locks"), fleetTapkeyClient(t, other, f)) {
+		require.NoError(t, getLocks(t, c))
+	}
+	assert.Len(t, f.scopes, 3, "one per identity")
+	assert.Equal(t, 2, tk.TokenRequests(), "the two same clients shared; the scoped one did not")
+	assert.Equal(t, 1, other.TokenRequests())
 }
