@@ -35,7 +35,7 @@ type catalogue struct {
 	allIsCopy func() bool // scribbling on All's result leaves the next call intact
 	parse     func(t *testing.T, s string) code
 	as        func(err error) (code, bool) // errors.As into the package's Code
-	names     map[string][2]code // constant other packages use → the code it must be
+	names     map[string][2]code           // constant other packages use → the code it must be
 	info      []infoCase
 	retry     map[code]codes.RetryClass
 	text      []textCase
