@@ -63,6 +63,15 @@ func ParseArgs(dir string, args []string) (Config, error) {
 
 // Generate reads the files cfg names and returns the rendered Go source.
 func Generate(cfg Config) ([]byte, error) {
+	c, err := build(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return Render(c)
+}
+
+// build reads the files cfg names into a Catalogue.
+func build(cfg Config) (*Catalogue, error) {
 	source, err := fromModuleRoot(cfg.path(cfg.Table))
 	if err != nil {
 		return nil, err
@@ -86,11 +95,7 @@ func Generate(cfg Config) ([]byte, error) {
 			return nil, err
 		}
 	}
-	c, err := Build(cfg.API, cfg.Type == "string", source, t, cur)
-	if err != nil {
-		return nil, err
-	}
-	return Render(c)
+	return Build(cfg.API, cfg.Type == "string", source, t, cur)
 }
 
 // OutPath is where the generated file goes.
