@@ -108,10 +108,11 @@ func TestErrAlreadyApplied(t *testing.T) {
 }
 
 func TestErrClosedMatchesNothingElse(t *testing.T) {
+	closed := fmt.Errorf("do: %w", apierr.ErrClosed)
 	for _, target := range []error{apierr.ErrUnauthorized, apierr.ErrReauthRequired, apierr.ErrServer, apierr.ErrAlreadyApplied} {
-		assert.False(t, errors.Is(apierr.ErrClosed, target), "%v", target)
+		assert.False(t, errors.Is(closed, target), "%v", target)
 	}
-	assert.True(t, errors.Is(fmt.Errorf("do: %w", apierr.ErrClosed), apierr.ErrClosed))
+	assert.True(t, errors.Is(closed, apierr.ErrClosed))
 	assert.True(t, strings.HasPrefix(apierr.ErrClosed.Error(), "apierr: "))
 	var e apierr.APIError
 	assert.False(t, errors.As(apierr.ErrClosed, &e), "nothing was sent, so there is no response to read")

@@ -135,7 +135,7 @@ func readHead(br *bufio.Reader, budget *int, verbose bool) (lines []string, ende
 			}
 			line = strings.TrimPrefix(strings.TrimPrefix(line, "< "), "<")
 		}
-		if line == "" {
+		if strings.TrimSpace(line) == "" {
 			if len(lines) > 0 {
 				return lines, true, nil
 			}
