@@ -11,12 +11,15 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The README section's examples show the command's real output: each
-// console block that runs apierr alone is run again and compared.
+// The README's "apierr command" section shows the command's real output:
+// each console block that runs apierr alone is run again and compared.
 func TestReadmeSectionOutput(t *testing.T) {
-	raw, err := os.ReadFile("README-section.md")
+	raw, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
 	require.NoError(t, err)
-	blocks := strings.Split(string(raw), "```console\n")[1:]
+	_, section, ok := strings.Cut(string(raw), "\n## apierr command\n")
+	require.True(t, ok, "README.md has no \"## apierr command\" section")
+	section, _, _ = strings.Cut(section, "\n## ")
+	blocks := strings.Split(section, "```console\n")[1:]
 	ran := 0
 	for _, b := range blocks {
 		b = b[:strings.Index(b, "```")]
