@@ -189,7 +189,7 @@ func TestClientCloseEndsBackgroundRefresh(t *testing.T) {
 	c, err := New(WithBaseURL("https://api.example"), WithHTTPClient(srv.Client()), WithClientCredentials(srv.cc()))
 	require.NoError(t, err)
 	cache := c.auth.(*tokenAuth).cache
-	clk := newAuthClock()
+	clk := newFakeClock()
 	cache.now = clk.now
 	_, err = c.auth.authorize(context.Background(), authRequest(t, "https://api.example"))
 	require.NoError(t, err)
@@ -229,7 +229,7 @@ func TestClientLogsNoToken(t *testing.T) {
 		if _, err := c.Do(req, nil); err != nil {
 			texts = append(texts, err.Error(), fmt.Sprintf("%+v", err))
 		}
-		if cur := c.auth.(*tokenAuth).cache.current(); cur != nil {
+		if cur := c.auth.(*tokenAuth).cache.credentialInUse(); cur != nil {
 			accepted.Store(cur.value) // the next request's replay is accepted
 		}
 	}

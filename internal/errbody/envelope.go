@@ -1,11 +1,11 @@
-package decode
+package errbody
 
 import (
 	"bytes"
 	"sync"
 )
 
-// envelope holds the members of every error shape we read, so that one pass
+// Envelope holds the members of every error shape we read, so that one pass
 // over any body fills it and Auto can choose the API afterwards. It is used
 // for sub-errors too.
 //
@@ -15,12 +15,12 @@ import (
 // stay proportional to the strings it keeps. Keys match case-insensitively,
 // so ErrorCode, errorCode and errorcode all land in ErrorCode.
 //
-// The jsonCode and raw members are slices of the body, which the Problem
+// The Code and raw members are slices of the body, which the Problem
 // keeps and nobody modifies; nested values are walked only when needed.
-type envelope struct {
-	Code      jsonCode // code: entrecode, RFC 9457 extension, OData, exos
-	ErrorCode jsonCode // errorCode: Tapkey, USTA, exos
-	Status    jsonCode // status
+type Envelope struct {
+	Code      Code // code: entrecode, RFC 9457 extension, OData, exos
+	ErrorCode Code // errorCode: Tapkey, USTA, exos
+	Status    Code // status
 
 	Type             string // type
 	Title            string // title
@@ -43,24 +43,24 @@ type envelope struct {
 	Error         []byte // error: OData {"code","message"}, or an OAuth 2 error string
 
 	// Set while normalising, not read from a member.
-	promoted bool // the main error is errors[0]; Errors is the whole array
-	odata    bool // the main error was unwrapped from an OData "error" object
+	Promoted bool // the main error is errors[0]; Errors is the whole array
+	OData    bool // the main error was unwrapped from an OData "error" object
 }
 
-var envelopes = sync.Pool{New: func() any { return new(envelope) }}
+var envelopes = sync.Pool{New: func() any { return new(Envelope) }}
 
-func getEnvelope() *envelope { return envelopes.Get().(*envelope) }
+func Get() *Envelope { return envelopes.Get().(*Envelope) }
 
-func putEnvelope(e *envelope) {
-	*e = envelope{}
+func Put(e *Envelope) {
+	*e = Envelope{}
 	envelopes.Put(e)
 }
 
 // read fills e from the members of the JSON object obj, later members
 // winning, and returns how many members it found.
-func (e *envelope) read(obj []byte) int {
+func (e *Envelope) ReadObject(obj []byte) int {
 	n := 0
-	for key, val := range members(obj) {
+	for key, val := range Members(obj) {
 		n++
 		e.set(key, val)
 	}
@@ -72,7 +72,7 @@ const maxKeyLen = 17
 
 // set stores one member. A value of the wrong type is ignored, as
 // encoding/json ignores it.
-func (e *envelope) set(key, val []byte) {
+func (e *Envelope) set(key, val []byte) {
 	var buf [maxKeyLen]byte
 	name, ok := foldKey(buf[:0], key)
 	if !ok {
@@ -112,7 +112,7 @@ func (e *envelope) set(key, val []byte) {
 	case "_links":
 		e.Links = nonNull(val)
 	case "_embedded":
-		for k, v := range members(val) {
+		for k, v := range Members(val) {
 			if n, ok := foldKey(buf[:0], k); ok && string(n) == "error" {
 				e.EmbeddedError = nonNull(v)
 			}
@@ -148,7 +148,7 @@ func foldKey(dst, key []byte) ([]byte, bool) {
 }
 
 func setString(dst *string, val []byte) {
-	if s, ok := decodeString(val); ok {
+	if s, ok := DecodeString(val); ok {
 		*dst = s
 	}
 }
@@ -164,47 +164,47 @@ func nonNull(val []byte) []byte {
 // normalize finds the main error of wrapped shapes: an OData
 // {"error":{"code","message"}} and a USTA {"errors":[{…}, …]} are read a
 // second time into e, which has no code or title of its own.
-func (e *envelope) normalize() {
-	if e.hasCode() || e.title() != "" {
+func (e *Envelope) normalize() {
+	if e.hasCode() || e.MainTitle() != "" {
 		return
 	}
 	switch {
-	case firstByte(e.Error) == '{':
+	case FirstByte(e.Error) == '{':
 		inner := e.Error
 		e.Error = nil
-		e.read(inner)
-		e.odata = true
-	case firstByte(e.Errors) == '[':
+		e.ReadObject(inner)
+		e.OData = true
+	case FirstByte(e.Errors) == '[':
 		all := e.Errors
-		if first, ok := firstElement(all); ok && firstByte(first) == '{' {
-			e.read(first)
-			e.Errors, e.promoted = all, true
+		if first, ok := firstElement(all); ok && FirstByte(first) == '{' {
+			e.ReadObject(first)
+			e.Errors, e.Promoted = all, true
 		}
 	}
 }
 
-func (e *envelope) hasCode() bool { return e.Code.present() || e.ErrorCode.present() }
+func (e *Envelope) hasCode() bool { return e.Code.Present() || e.ErrorCode.Present() }
 
 // title is the short text of the error, from whichever member the shape
 // uses. An RFC 9457 errors[] item has no title; its detail text is used.
-func (e *envelope) title() string {
-	if t := firstOf(e.Title, e.ErrorMessage, e.Message, e.ErrorDescription); t != "" || e.Pointer == "" {
+func (e *Envelope) MainTitle() string {
+	if t := FirstOf(e.Title, e.ErrorMessage, e.Message, e.ErrorDescription); t != "" || e.Pointer == "" {
 		return t
 	}
-	return firstOf(e.Detail, e.ErrorDetails)
+	return FirstOf(e.Detail, e.ErrorDetails)
 }
 
 // detail is the subject of the error. An RFC 9457 errors[] item names its
 // subject with pointer (as an ASP.NET map names it with the field).
-func (e *envelope) detail() string {
+func (e *Envelope) MainDetail() string {
 	if e.Pointer != "" {
 		return e.Pointer
 	}
-	return firstOf(e.Detail, e.ErrorDetails, e.Subject)
+	return FirstOf(e.Detail, e.ErrorDetails, e.Subject)
 }
 
 // firstOf returns the first non-empty string.
-func firstOf(s ...string) string {
+func FirstOf(s ...string) string {
 	for _, v := range s {
 		if v != "" {
 			return v
@@ -214,7 +214,7 @@ func firstOf(s ...string) string {
 }
 
 // firstByte returns the first byte of a JSON value, or 0.
-func firstByte(b []byte) byte {
+func FirstByte(b []byte) byte {
 	if i := skipSpace(b, 0); i < len(b) {
 		return b[i]
 	}

@@ -1,4 +1,4 @@
-package decode
+package errbody
 
 import (
 	"encoding/json"
@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// oracle is what encoding/json makes of the members envelope.read reads:
+// oracle is what encoding/json makes of the members Envelope.read reads:
 // for valid JSON the two must agree (the walker is ours, so encoding/json
 // checks it).
 type oracle struct {
@@ -43,16 +43,16 @@ type oracle struct {
 	Error  json.RawMessage `json:"error"`
 }
 
-// asEnvelope turns the oracle into the envelope that read should produce.
-func (o *oracle) asEnvelope() envelope {
-	code := func(r json.RawMessage) jsonCode {
+// asEnvelope turns the oracle into the Envelope that read should produce.
+func (o *oracle) asEnvelope() Envelope {
+	code := func(r json.RawMessage) Code {
 		if len(r) > 2 && r[0] == '"' {
-			return jsonCode{raw: r, isStr: true}
+			return Code{Raw: r, IsStr: true}
 		}
 		if len(r) > 0 && (r[0] == '-' || (r[0] >= '0' && r[0] <= '9')) {
-			return jsonCode{raw: r}
+			return Code{Raw: r}
 		}
-		return jsonCode{}
+		return Code{}
 	}
 	raw := func(r json.RawMessage) []byte {
 		if r == nil || string(r) == "null" {
@@ -60,7 +60,7 @@ func (o *oracle) asEnvelope() envelope {
 		}
 		return r
 	}
-	return envelope{
+	return Envelope{
 		Code: code(o.Code), ErrorCode: code(o.ErrorCode), Status: code(o.Status),
 		Type: o.Type, Title: o.Title, ErrorMessage: o.ErrorMessage, Message: o.Message,
 		ErrorDescription: o.ErrorDescription, Detail: o.Detail, ErrorDetails: o.ErrorDetails,
@@ -106,13 +106,13 @@ func isASCII(s string) bool {
 
 // checkAgainstOracle compares read with encoding/json on a valid object.
 func checkAgainstOracle(t *testing.T, body []byte) {
-	if firstByte(body) != '{' || !json.Valid(body) || !asciiKeys(body) {
+	if FirstByte(body) != '{' || !json.Valid(body) || !asciiKeys(body) {
 		return
 	}
 	var o oracle
 	_ = json.Unmarshal(body, &o) // type errors leave fields as they were, as read does
-	var e envelope
-	e.read(body[skipSpace(body, 0):])
+	var e Envelope
+	e.ReadObject(body[skipSpace(body, 0):])
 	require.Equal(t, o.asEnvelope(), e, "%q", body)
 }
 
@@ -131,9 +131,9 @@ func FuzzEnvelope(f *testing.F) {
 		f.Add(body)
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		e := getEnvelope()
-		defer putEnvelope(e)
-		readBody(body, e)
+		e := Get()
+		defer Put(e)
+		e.Read(body)
 		checkAgainstOracle(t, body)
 	})
 }
@@ -162,23 +162,23 @@ func seedBodies(tb testing.TB) [][]byte {
 
 func TestWalk(t *testing.T) {
 	var got []string
-	for el := range elements([]byte(` [ 1 , "a,]" , {"b":[2,{"c":"}"}]} , [] ] `)) {
+	for el := range Elements([]byte(` [ 1 , "a,]" , {"b":[2,{"c":"}"}]} , [] ] `)) {
 		got = append(got, string(el))
 	}
 	assert.Equal(t, []string{`1`, `"a,]"`, `{"b":[2,{"c":"}"}]}`, `[]`}, got)
 
 	got = nil
-	for k, v := range members([]byte(`{"a" : 1, "b\"":{"x":"\\"} "c":[ ], "d":`)) {
+	for k, v := range Members([]byte(`{"a" : 1, "b\"":{"x":"\\"} "c":[ ], "d":`)) {
 		got = append(got, string(k)+"="+string(v))
 	}
 	assert.Equal(t, []string{`"a"=1`, `"b\""={"x":"\\"}`, `"c"=[ ]`}, got, "reads on over a missing comma, stops at a value that does not end")
 
 	for _, bad := range []string{"", "[", "[1,", `["`, `{"a"`, `{"a":`, `{"a":"`, "{1:2}", "[,]", `{"a":1 x}`} {
 		n := 0
-		for range elements([]byte(bad)) {
+		for range Elements([]byte(bad)) {
 			n++
 		}
-		for range members([]byte(bad)) {
+		for range Members([]byte(bad)) {
 			n++
 		}
 		assert.LessOrEqual(t, n, 1, "%q", bad)
@@ -210,11 +210,11 @@ func TestJSONCode(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.val, func(t *testing.T) {
 			code := codeValue([]byte(c.val))
-			n, ok := code.int()
+			n, ok := code.Int()
 			assert.Equal(t, c.n, n)
 			assert.Equal(t, c.isInt, ok)
-			assert.Equal(t, c.text, code.text())
-			assert.Equal(t, c.present, code.present())
+			assert.Equal(t, c.text, code.Text())
+			assert.Equal(t, c.present, code.Present())
 		})
 	}
 }
@@ -230,14 +230,14 @@ func TestDecodeString(t *testing.T) {
 		"\"bad \\x escape \xff\"": "bad \\x escape \uFFFD",
 	} {
 		t.Run(tok, func(t *testing.T) {
-			got, ok := decodeString([]byte(tok))
+			got, ok := DecodeString([]byte(tok))
 			assert.True(t, ok)
 			assert.Equal(t, want, got)
 		})
 	}
 	for _, notString := range []string{``, `"`, `x"`, `"x`, `42`} {
 		t.Run("not a string "+notString, func(t *testing.T) {
-			_, ok := decodeString([]byte(notString))
+			_, ok := DecodeString([]byte(notString))
 			assert.False(t, ok)
 		})
 	}

@@ -1,4 +1,4 @@
-package decode
+package errbody
 
 import "iter"
 
@@ -9,7 +9,7 @@ import "iter"
 // out of range.
 
 // elements yields each element of the JSON array raw.
-func elements(raw []byte) iter.Seq[[]byte] {
+func Elements(raw []byte) iter.Seq[[]byte] {
 	return func(yield func([]byte) bool) {
 		i := skipSpace(raw, 0)
 		if i >= len(raw) || raw[i] != '[' {
@@ -33,10 +33,10 @@ func elements(raw []byte) iter.Seq[[]byte] {
 	}
 }
 
-// members yields each member of the JSON object raw: its key (a JSON string,
+// members yields each member of the JSON object Raw: its key (a JSON string,
 // quotes included) and its value. It reads on over a missing comma between
 // members, and stops at the first member that does not end.
-func members(raw []byte) iter.Seq2[[]byte, []byte] {
+func Members(raw []byte) iter.Seq2[[]byte, []byte] {
 	return func(yield func(key, val []byte) bool) {
 		i := skipSpace(raw, 0)
 		if i >= len(raw) || raw[i] != '{' {
@@ -73,7 +73,7 @@ func members(raw []byte) iter.Seq2[[]byte, []byte] {
 
 // firstElement returns the first element of the JSON array raw.
 func firstElement(raw []byte) ([]byte, bool) {
-	for e := range elements(raw) {
+	for e := range Elements(raw) {
 		return e, true
 	}
 	return nil, false

@@ -1,4 +1,4 @@
-package decode
+package errbody
 
 import (
 	"bytes"
@@ -7,36 +7,36 @@ import (
 	"unicode/utf8"
 )
 
-// jsonCode is a code or a status as sent: a JSON number (400241) or a string
+// Code is a code or a status as sent: a JSON number (400241) or a string
 // ("400241", "Duplicate"), kept undecoded; only the accessor the decoder
 // needs converts it.
-type jsonCode struct {
-	raw   []byte // the number, or the string token (quotes included)
-	isStr bool
+type Code struct {
+	Raw   []byte // the number, or the string token (quotes included)
+	IsStr bool   // sent as a JSON string
 }
 
 // codeValue accepts a number or a string; anything else is no code.
-func codeValue(val []byte) jsonCode {
+func codeValue(val []byte) Code {
 	switch {
 	case len(val) > 2 && val[0] == '"':
-		return jsonCode{raw: val, isStr: true}
+		return Code{Raw: val, IsStr: true}
 	case len(val) > 0 && (val[0] == '-' || isDigit(val[0])):
-		return jsonCode{raw: val}
+		return Code{Raw: val}
 	}
-	return jsonCode{}
+	return Code{}
 }
 
-// present reports whether a non-empty code was sent.
-func (c jsonCode) present() bool { return len(c.raw) > 0 }
+// Present reports whether a non-empty code was sent.
+func (c Code) Present() bool { return len(c.Raw) > 0 }
 
 // maxCodeDigits keeps int parsing clear of overflow; real codes have ≤ 6.
 const maxCodeDigits = 18
 
-// int returns the code as an integer: a JSON integer, or a string holding
+// Int returns the code as an integer: a JSON integer, or a string holding
 // only an integer. Fractions, exponents and words are not integers.
-func (c jsonCode) int() (int, bool) {
-	s := c.raw
-	if c.isStr {
+func (c Code) Int() (int, bool) {
+	s := c.Raw
+	if c.IsStr {
 		s = bytes.TrimSpace(s[1 : len(s)-1])
 	}
 	neg := len(s) > 0 && s[0] == '-'
@@ -59,19 +59,19 @@ func (c jsonCode) int() (int, bool) {
 	return n, true
 }
 
-// text returns the code as text: a string's contents, or a number's digits.
-func (c jsonCode) text() string {
-	if !c.isStr {
-		return string(c.raw)
+// Text returns the code as text: a string's contents, or a number's digits.
+func (c Code) Text() string {
+	if !c.IsStr {
+		return string(c.Raw)
 	}
-	s, _ := decodeString(c.raw)
+	s, _ := DecodeString(c.Raw)
 	return s
 }
 
-// decodeString decodes a JSON string token (quotes included); false when tok
+// DecodeString decodes a JSON string token (quotes included); false when tok
 // is not one. It decodes as encoding/json does (an invalid UTF-8 byte or a
 // lone surrogate becomes U+FFFD) and keeps an invalid escape as sent.
-func decodeString(tok []byte) (string, bool) {
+func DecodeString(tok []byte) (string, bool) {
 	if len(tok) < 2 || tok[0] != '"' || tok[len(tok)-1] != '"' {
 		return "", false
 	}

@@ -161,21 +161,25 @@ type recordingAuth struct {
 	closed     int
 }
 
-func (a *recordingAuth) authorize(_ context.Context, req *http.Request) (string, error) {
+func (a *recordingAuth) authorize(_ context.Context, req *http.Request) (*credential, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.failAfter > 0 && a.issued >= a.failAfter {
-		return "", errors.New("stub auth: no token")
+		return nil, errors.New("stub auth: no token")
 	}
 	a.issued++
-	cred := "Bearer t" + strconv.Itoa(a.issued)
-	req.Header.Set("Authorization", cred)
-	return cred, nil
+	v := "Bearer t" + strconv.Itoa(a.issued)
+	req.Header.Set("Authorization", v)
+	return &credential{gen: uint64(a.issued), value: v, header: []string{v}}, nil
 }
 
-func (a *recordingAuth) rejected(_ context.Context, cred string, _ *http.Response, prob error) error {
+func (a *recordingAuth) rejected(_ context.Context, sent *credential, _ *http.Response, prob error) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	cred := ""
+	if sent != nil {
+		cred = sent.value
+	}
 	a.rejections = append(a.rejections, cred)
 	a.probs = append(a.probs, prob)
 	return a.reject
@@ -186,4 +190,25 @@ func (a *recordingAuth) close(context.Context) error {
 	defer a.mu.Unlock()
 	a.closed++
 	return nil
+}
+
+// fakeClock is the tests' one fake clock: it moves only when told. Set
+// its now as a clock's now (clock.go).
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newFakeClock() *fakeClock { return &fakeClock{t: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)} }
+
+func (c *fakeClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
 }

@@ -1,22 +1,22 @@
-package decode
+package errbody
 
-// readBody fills e from body, whatever body holds: a JSON object (read in
+// Read fills e from body, whatever body holds: a JSON object (read in
 // one pass; what precedes a syntax error is kept), a JSON array of errors, a
 // JSON string, HTML or plain text, or nothing.
-func readBody(body []byte, e *envelope) {
+func (e *Envelope) Read(body []byte) {
 	i := skipSpace(body, skipBOM(body))
 	if i >= len(body) {
 		return
 	}
 	switch body[i] {
 	case '{':
-		if e.read(body[i:]) == 0 && !isEmptyObject(body[i:]) {
+		if e.ReadObject(body[i:]) == 0 && !isEmptyObject(body[i:]) {
 			e.Title = textTitle(body) // {error} or {'a': 1}: not JSON after all
 		}
 	case '[':
 		e.Errors = body[i:]
 	case '"':
-		if s, ok := decodeString(body[i:valueEndOr(body, i)]); ok {
+		if s, ok := DecodeString(body[i:valueEndOr(body, i)]); ok {
 			e.Title = plainTitle([]byte(s))
 		} else {
 			e.Title = textTitle(body)
