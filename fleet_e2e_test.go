@@ -372,12 +372,7 @@ func TestFleetSharedLockout(t *testing.T) {
 		assert.Positive(t, ae.RetryAfter)
 	}
 	assert.Equal(t, 1, ex.Logins())
-	require.Len(t, f.scopes, 1)
-	var scope string
-	for s := range f.scopes {
-		scope = s
-	}
-	l, err := f.Lockout(context.Background(), scope)
+	l, err := f.Lockout(context.Background(), onlyScope(t, f))
 	require.NoError(t, err)
 	assert.True(t, l.Reauth)
 	assert.Equal(t, "300003", l.Code)
@@ -417,4 +412,100 @@ func TestFleetScopesKeepIdentitiesApart(t *testing.T) {
 	assert.Len(t, f.scopes, 3, "one per identity")
 	assert.Equal(t, 2, tk.TokenRequests(), "the two same clients shared; the scoped one did not")
 	assert.Equal(t, 1, other.TokenRequests())
+}
+
+// TestFleetExosRejoinsAfterOutage: a client that logged in alone while the
+// fleet was down adopts the fleet's session once it answers again, and logs
+// its own out, so the fleet is back to one session.
+func TestFleetExosRejoinsAfterOutage(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	ex := apierrtest.NewExos(apierrtest.WithMaxSessions(2))
+	defer ex.Close()
+	f := newMemFleet()
+	c := ex.Credentials()
+	newClient := func() *apierr.Client {
+		cl, err := apierr.New(apierr.WithBaseURL(ex.URL()+"/"), apierr.WithFleet(f), apierr.WithExosSession(apierr.ExosSession{
+			LoginURL: ex.LoginURL(), LogoutURL: ex.LogoutURL(), APIKey: c.APIKey, UserName: c.UserName, Password: c.Password,
+		}))
+		require.NoError(t, err)
+		apierr.SetFleetHeartbeat(cl, 10*time.Millisecond)
+		return cl
+	}
+	persons := func(cl *apierr.Client) {
+		t.Helper()
+		req, err := cl.NewRequest(context.Background(), http.MethodGet, "ExosApi/api/v1.0/persons", nil)
+		require.NoError(t, err)
+		_, err = cl.Do(req, io.Discard)
+		require.NoError(t, err)
+	}
+	a, b := newClient(), newClient()
+	f.setFail(true)
+	persons(a) // alone: its own session
+	f.setFail(false)
+	persons(b) // the fleet's session
+	require.Equal(t, 2, ex.Logins())
+	defer func() { _ = a.Close(); _ = b.Close() }()
+
+	require.Eventually(t, func() bool { return ex.Logouts() == 1 }, 5*time.Second, 5*time.Millisecond,
+		"a adopts the fleet's session and logs its own out")
+	persons(a)
+	assert.Equal(t, 2, ex.Logins(), "a uses the fleet's session")
+	require.NoError(t, a.Close())
+	assert.Equal(t, 1, ex.Logouts(), "b still uses the session")
+	require.NoError(t, b.Close())
+	assert.Equal(t, 2, ex.Logouts(), "the last one logged the fleet's session out")
+}
+
+// TestFleetExosSharesItsOwnAfterOutage: a session got alone while the fleet
+// was down becomes the fleet's when the fleet has none: the next client
+// uses it without a login.
+func TestFleetExosSharesItsOwnAfterOutage(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	ex := apierrtest.NewExos(apierrtest.WithMaxSessions(1))
+	defer ex.Close()
+	f := newMemFleet()
+	c := ex.Credentials()
+	newClient := func() *apierr.Client {
+		cl, err := apierr.New(apierr.WithBaseURL(ex.URL()+"/"), apierr.WithFleet(f), apierr.WithExosSession(apierr.ExosSession{
+			LoginURL: ex.LoginURL(), LogoutURL: ex.LogoutURL(), APIKey: c.APIKey, UserName: c.UserName, Password: c.Password,
+		}))
+		require.NoError(t, err)
+		apierr.SetFleetHeartbeat(cl, 10*time.Millisecond)
+		return cl
+	}
+	persons := func(cl *apierr.Client) {
+		t.Helper()
+		req, err := cl.NewRequest(context.Background(), http.MethodGet, "ExosApi/api/v1.0/persons", nil)
+		require.NoError(t, err)
+		_, err = cl.Do(req, io.Discard)
+		require.NoError(t, err)
+	}
+	a := newClient()
+	defer a.Close()
+	f.setFail(true)
+	persons(a)
+	f.setFail(false)
+	require.Eventually(t, func() bool {
+		tok, err := f.Token(context.Background(), onlyScope(t, f))
+		return err == nil && tok.Gen != 0
+	}, 5*time.Second, 5*time.Millisecond, "a shares its session")
+	b := newClient()
+	defer b.Close()
+	persons(b)
+	assert.Equal(t, 1, ex.Logins(), "b uses a's session; the server allows one")
+	require.NoError(t, a.Close())
+	require.NoError(t, b.Close())
+	assert.Equal(t, 1, ex.Logouts())
+}
+
+// onlyScope returns the one scope f has seen.
+func onlyScope(t *testing.T, f *memFleet) string {
+	t.Helper()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	require.Len(t, f.scopes, 1)
+	for s := range f.scopes {
+		return s
+	}
+	return ""
 }

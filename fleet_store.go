@@ -51,12 +51,13 @@ type fleetStore struct {
 	joined bool
 	beat   context.CancelFunc // stops the session heartbeat
 	beatWG sync.WaitGroup
+	every  time.Duration // the heartbeat's period (tests shorten it)
 }
 
 func newFleetStore(f Fleet, scope string, session bool, log *slog.Logger, clk *clock) *fleetStore {
 	return &fleetStore{
 		f: f, scope: scope, holder: newHolderID(), session: session, log: log, clk: clk,
-		renew: make(map[uint64]context.CancelFunc),
+		renew: make(map[uint64]context.CancelFunc), every: fleetSessionTTL / 3,
 	}
 }
 
@@ -248,17 +249,58 @@ func (s *fleetStore) join(ctx context.Context) {
 	s.outcome(s.f.JoinSession(ctx, s.scope, s.holder, fleetSessionTTL))
 	go func() {
 		defer s.beatWG.Done()
-		tick := time.NewTicker(fleetSessionTTL / 3)
+		tick := time.NewTicker(s.every)
 		defer tick.Stop()
 		for {
 			select {
 			case <-bctx.Done():
 				return
 			case <-tick.C:
-				s.outcome(s.f.JoinSession(bctx, s.scope, s.holder, fleetSessionTTL))
+				err := s.f.JoinSession(bctx, s.scope, s.holder, fleetSessionTTL)
+				s.outcome(err)
+				if err == nil {
+					s.rejoin(bctx)
+				}
 			}
 		}
 	}()
+}
+
+// rejoin brings a session this process got alone, while the fleet failed,
+// back into the fleet once it answers again: an exos session does not
+// expire, so no refresh would. The fleet's session is adopted and the own
+// one logged out; when the fleet has none, the own one is shared.
+func (s *fleetStore) rejoin(ctx context.Context) {
+	mine := s.cur.Load()
+	if mine == nil || mine.gen&localGen == 0 {
+		return
+	}
+	tok, err := s.f.Token(ctx, s.scope)
+	if err != nil {
+		return
+	}
+	if tok.Gen != 0 {
+		if s.adopt(tok, 0) != nil {
+			s.debug("apierr: fleet: back in the fleet's session; logging out this process's own")
+			s.endOrphan(mine)
+		}
+		return
+	}
+	fence, ok, err := s.f.AcquireLease(ctx, s.scope, s.holder, fleetLeaseTTL)
+	if err != nil || !ok {
+		return
+	}
+	defer func() { _ = s.f.ReleaseLease(ctx, s.scope, s.holder, fence) }()
+	secret, ttl := encodeFleetToken(mine.token)
+	gen, ok, err := s.f.StoreToken(ctx, s.scope, fence, FleetToken{Secret: secret, TTL: ttl})
+	if err != nil || !ok {
+		return
+	}
+	shared := *mine
+	shared.gen = uint64(gen)
+	if s.cur.CompareAndSwap(mine, &shared) {
+		s.debug("apierr: fleet: shared this process's session with the fleet", slog.Int64("generation", gen))
+	}
 }
 
 // end runs on Close instead of ending the credential: the session is logged
