@@ -25,6 +25,9 @@ type authenticator interface {
 	// when the request should be replayed once, else the error to return,
 	// which must keep prob in its chain.
 	rejected(ctx context.Context, credential string, resp *http.Response, prob error) error
+	// accepted reports that the API answered a request sent with
+	// credential with something other than 401: the credential works.
+	accepted(credential string)
 	// close ends the session (exos logout) and releases what the scheme holds.
 	close(ctx context.Context) error
 }
@@ -284,26 +287,106 @@ func (t *tokenAuth) authorize(ctx context.Context, req *http.Request) (string, e
 	return c.value, nil
 }
 
-// rejected follows the Tapkey 401 guidance: a missing scope ends the request;
-// otherwise the token is renewed (if it is still the current one) and the
-// request replayed once.
+// rejected follows the Tapkey 401 guidance: the token is renewed (if it is
+// still the current one) and the request replayed once, unless the 401 says
+// nothing about the token: the request that got it carried none of ours
+// (a redirect to another origin), or its code is a documented permission
+// refusal, which a new token cannot change. A missing scope never reaches
+// here: Do checks every 401 and 403 for it first (scopeRefusal).
 func (t *tokenAuth) rejected(ctx context.Context, cred string, resp *http.Response, prob error) error {
-	if resp != nil {
-		if scope, desc, ok := insufficientScope(parseChallenges(resp.Header.Values("Www-Authenticate"))); ok {
-			return &AuthError{
-				Op: "request", Status: resp.StatusCode, Code: "insufficient_scope",
-				Description: desc, Scope: scope, Rejected: prob, kind: ErrInsufficientScope,
-			}
-		}
+	if cred == "" || !carried(resp, cred) || permissionRefusal(prob) {
+		return rejectedAsIs(resp, prob) // no token of ours was refused, or a new one cannot help
 	}
-	if cred == "" || (t.exos != nil && !exosRelogin(prob)) {
-		return rejectedAsIs(resp, prob) // no token of ours was sent, or a new one cannot help
+	if t.exos != nil && exosUnknownSession(prob) {
+		if err := t.exosFreshRefused(ctx, cred, prob); err != nil {
+			return err
+		}
 	}
 	t.cache.invalidate(cred)
 	if _, err := t.cache.get(ctx); err != nil {
 		return asAuthError("refresh", err).withRejected(prob)
 	}
 	return nil
+}
+
+// exosFreshRefused handles 300008 to a session that no call has used
+// successfully yet, just logged in: the API key (or the identifier scheme)
+// is wrong, and logging in again would only open one more session per call
+// until exos refuses every login (300007). The session is logged out, and
+// every caller fails fast with ErrReauthRequired for LockoutWait. It returns
+// nil when the session had worked before (it expired: log in again).
+func (t *tokenAuth) exosFreshRefused(ctx context.Context, cred string, prob error) error {
+	ae := &AuthError{
+		Op: "request", Status: http.StatusUnauthorized, Code: exosUnknownKey.String(),
+		Description: "exos refused the session it had just opened: check the API key and the scheme",
+		Rejected:    prob, kind: ErrReauthRequired, RetryAfter: t.exos.s.LockoutWait,
+	}
+	c, ok := t.cache.refuse(cred, ae, t.exos.s.LockoutWait)
+	if !ok {
+		return nil // not fresh, or another caller handled it: the cache says what is next
+	}
+	t.debugLog(ctx, "apierr: exos refused a session just logged in; logging it out")
+	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), closeTimeout)
+	defer cancel()
+	if err := t.exos.logout(lctx, c.header); err != nil {
+		t.debugLog(ctx, "apierr: exos logout failed", slog.String("error", err.Error()))
+	}
+	return ae
+}
+
+func (t *tokenAuth) debugLog(ctx context.Context, msg string, attrs ...slog.Attr) {
+	if t.log != nil {
+		t.log.LogAttrs(ctx, slog.LevelDebug, msg, attrs...)
+	}
+}
+
+// accepted marks cred as one that works, so that a later 300008 to it
+// means the session expired.
+func (t *tokenAuth) accepted(cred string) {
+	if t.exos == nil || cred == "" {
+		return
+	}
+	if c := t.cache.current(); c != nil && c.value == cred && !c.accepted.Load() {
+		c.accepted.Store(true)
+	}
+}
+
+// secrets are the scheme's own secrets, which an API might echo.
+func (t *tokenAuth) secrets() []string {
+	if t.exos != nil {
+		return t.exos.secrets()
+	}
+	return nil
+}
+
+// carried reports whether the request that got resp (the last hop, after
+// redirects) was sent with cred. A hop to another origin has no token of
+// ours: containRedirects and net/http strip it.
+func carried(resp *http.Response, cred string) bool {
+	if resp == nil || resp.Request == nil {
+		return true // no way to tell: the request Do sent carried it
+	}
+	return resp.Request.Header.Get("Authorization") == cred
+}
+
+// scopeRefusal returns the *AuthError for a 401 or 403 whose
+// WWW-Authenticate says insufficient_scope (RFC 6750 section 3.1, which
+// says 403; Tapkey sends 401), or nil. A new token with the same scopes
+// cannot help, so the request is neither refreshed nor replayed, on the
+// first attempt as on the replay.
+func scopeRefusal(resp *http.Response, prob error, secrets []string) error {
+	if resp.StatusCode != http.StatusUnauthorized && resp.StatusCode != http.StatusForbidden {
+		return nil
+	}
+	scope, desc, ok := insufficientScope(parseChallenges(resp.Header.Values("Www-Authenticate")))
+	if !ok {
+		return nil
+	}
+	return &AuthError{
+		Op: "request", Status: resp.StatusCode, Code: "insufficient_scope",
+		Description: scrubSecrets(desc, secrets), Scope: scrubSecrets(scope, secrets),
+		Rejected: prob, kind: ErrInsufficientScope,
+	}
 }
 
 // rejectedAsIs returns the API's 401 itself, which matches ErrUnauthorized.
@@ -318,9 +401,11 @@ func rejectedAsIs(resp *http.Response, prob error) error {
 	return &AuthError{Op: "request", Status: status}
 }
 
-// close stops refreshing and logs an exos session out.
+// close stops refreshing and logs an exos session out. A login in flight
+// is waited for (within ctx): exos completes it even when the client gives
+// up, and the session it opened must be logged out too.
 func (t *tokenAuth) close(ctx context.Context) error {
-	t.cache.close()
+	t.cache.close(ctx, t.exos != nil)
 	if t.exos == nil {
 		return nil
 	}

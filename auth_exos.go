@@ -386,10 +386,9 @@ func truncateRunes(s string, n int) string {
 	return string(r[:n]) + "…"
 }
 
-// exosRelogin reports whether a 401 from exos calls for a new login: 300008,
-// or a body without a code. Any other code (300010 no authorisation) would
-// fail again with a new identifier.
-func exosRelogin(prob error) bool {
+// exosUnknownSession reports whether an exos 401 says the key or the
+// session identifier is unknown: 300008, or a body without a code.
+func exosUnknownSession(prob error) bool {
 	if errors.Is(prob, exosUnknownKey) {
 		return true
 	}

@@ -182,15 +182,21 @@ func TestExosUnknownIdentifierLogsInAgain(t *testing.T) {
 	srv := newExosTestServer(t)
 	a := buildTestAuth(t, srv.URL, srv.Client(), nil, WithExosSession(srv.session(true)))
 	ctx := context.Background()
-	cred, err := a.authorize(ctx, authRequest(t, srv.URL))
+	first := authRequest(t, srv.URL)
+	cred, err := a.authorize(ctx, first)
 	require.NoError(t, err)
+	resp, err := srv.Client().Do(first)
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	a.accepted(cred) // as Do reports it: the session works
 
 	srv.mu.Lock()
 	clear(srv.sessions) // the session timed out on the server
 	srv.mu.Unlock()
 	req := authRequest(t, srv.URL)
 	req.Header["Authorization"] = []string{cred}
-	resp, err := srv.Client().Do(req)
+	resp, err = srv.Client().Do(req)
 	require.NoError(t, err)
 	body, _ := io.ReadAll(resp.Body)
 	_ = resp.Body.Close()

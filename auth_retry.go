@@ -37,8 +37,9 @@ type attempt func(ctx context.Context) (*oauth2.Token, *AuthError, bool)
 
 // do runs call until it succeeds, fails for good or the attempts run out.
 // When the server asks for a longer wait than the policy or the deadline
-// allows, it stops at once and the error holds the wait, so that the cache
-// fails fast until it is over.
+// allows, it stops at once and the error holds the wait it asked for; the
+// cache then fails fast for that long, but never longer than MaxRetryAfter:
+// a server must not lock the client out for a year with one header.
 func (r endpointRetry) do(ctx context.Context, call attempt) (*oauth2.Token, error) {
 	attempts := max(r.policy.MaxAttempts, 1)
 	for n := 1; ; n++ {
@@ -52,7 +53,7 @@ func (r endpointRetry) do(ctx context.Context, call attempt) (*oauth2.Token, err
 		}
 		if !again || n >= attempts {
 			if err.RetryAfter > 0 && err.hold == 0 {
-				err.hold = err.RetryAfter
+				err.hold = r.bounded(err.RetryAfter)
 			}
 			return nil, err
 		}
@@ -60,12 +61,12 @@ func (r endpointRetry) do(ctx context.Context, call attempt) (*oauth2.Token, err
 		if wait == 0 {
 			wait = r.policy.backoff(n, r.jitter())
 		} else if r.policy.MaxRetryAfter > 0 && wait > r.policy.MaxRetryAfter {
-			err.hold = wait
+			err.hold = r.bounded(wait)
 			return nil, err
 		}
 		if dl, ok := ctx.Deadline(); ok && r.now().Add(wait).After(dl) {
 			if err.RetryAfter > 0 {
-				err.hold = err.RetryAfter
+				err.hold = r.bounded(err.RetryAfter)
 			}
 			return nil, err
 		}
@@ -73,6 +74,14 @@ func (r endpointRetry) do(ctx context.Context, call attempt) (*oauth2.Token, err
 			return nil, err
 		}
 	}
+}
+
+// bounded is a server's wait as the client honours it: at most MaxRetryAfter.
+func (r endpointRetry) bounded(d time.Duration) time.Duration {
+	if r.policy.MaxRetryAfter > 0 {
+		return min(d, r.policy.MaxRetryAfter)
+	}
+	return d
 }
 
 // sleepCtx waits for d or until ctx is done.

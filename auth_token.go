@@ -27,6 +27,8 @@ type credential struct {
 	header []string // []string{value}; never modified
 	softAt time.Time
 	hardAt time.Time // zero: the credential does not expire
+
+	accepted atomic.Bool // the API has answered a request sent with it with something other than 401
 }
 
 // credentialSource obtains a new credential. The cache calls it from one
@@ -166,6 +168,9 @@ func (t *tokenCache) wait(ctx context.Context) (*credential, error) {
 	t.mu.Unlock()
 	select {
 	case <-f.done:
+		if f.err == nil && t.isClosed() {
+			return nil, errAuthClosed // Close is ending this credential
+		}
 		return f.cred, f.err
 	case <-ctx.Done():
 		return nil, ctx.Err()
@@ -243,14 +248,48 @@ func (t *tokenCache) invalidate(value string) bool {
 	return false
 }
 
+func (t *tokenCache) isClosed() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.closed
+}
+
 // current returns the credential in use, or nil.
 func (t *tokenCache) current() *credential { return t.cur.Load() }
 
-// close stops the running refresh and waits for it to end.
-func (t *tokenCache) close() {
+// refuse drops the current credential if it is still the one with value
+// and has never been accepted, and makes every caller fail with err for
+// hold instead of fetching a new one. It returns the credential dropped.
+func (t *tokenCache) refuse(value string, err error, hold time.Duration) (*credential, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	c := t.cur.Load()
+	if c == nil || c.value != value || c.accepted.Load() {
+		return nil, false
+	}
+	t.cur.Store(nil)
+	now := t.clock()
+	t.failErr, t.failUntil = err, now.Add(hold)
+	t.bgNext = later(t.bgNext, t.failUntil)
+	return c, true
+}
+
+// close stops refreshing. With wait it first lets a running refresh end
+// on its own, within ctx, so that what it obtains (an exos session, which
+// the server opens even when the client gives up) is in cur for the caller
+// to end; then, or at once without wait, it cancels what still runs and
+// waits for it. Callers still waiting for that refresh get errAuthClosed.
+func (t *tokenCache) close(ctx context.Context, wait bool) {
 	t.mu.Lock()
 	t.closed = true
+	f := t.flight
 	t.mu.Unlock()
+	if wait && f != nil {
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+		}
+	}
 	t.stop()
 	t.wg.Wait()
 }

@@ -69,7 +69,7 @@ func newTestCache(t *testing.T, src credentialSource, clk *authClock, cfg authCo
 	t.Helper()
 	c := newTokenCache(src, &cfg, nil)
 	c.now = clk.now
-	t.Cleanup(c.close)
+	t.Cleanup(func() { c.close(context.Background(), false) })
 	return c
 }
 
@@ -242,7 +242,7 @@ func TestTokenCacheCloseEndsRefresh(t *testing.T) {
 	errc := make(chan error)
 	go func() { _, err := c.get(context.Background()); errc <- err }()
 	<-src.started
-	c.close() // returns only once the refresh has ended
+	c.close(context.Background(), false) // returns only once the refresh has ended
 	err := <-errc
 	require.Error(t, err)
 	assert.ErrorIs(t, err, context.Canceled)
@@ -284,7 +284,7 @@ func TestTokenCacheRejectsBadTokens(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := newTokenCache(&authFakeSource{}, &authConfig{}, nil)
-			defer c.close()
+			defer c.close(context.Background(), false)
 			_, err := c.newCredential(tt.tok, time.Now())
 			var ae *AuthError
 			require.True(t, errors.As(err, &ae))

@@ -181,6 +181,8 @@ func (a *recordingAuth) rejected(_ context.Context, cred string, _ *http.Respons
 	return a.reject
 }
 
+func (a *recordingAuth) accepted(string) {}
+
 func (a *recordingAuth) close(context.Context) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()

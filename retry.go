@@ -29,8 +29,9 @@ import (
 //	RetryBackoff      429 (exos 300016, entrecode 1451)   any method; exponential backoff, Retry-After honoured
 //	RetryConcurrency  exos 400241, entrecode 373          any method; a short pause of 20–200 ms, growing
 //	RetryTransient    408, 502, 503, 504, network errors  GET, HEAD, OPTIONS, PUT, DELETE or with an
-//	                                                      Idempotency-Key header; any method when the
-//	                                                      connection could not even be dialled
+//	                  (HTTP/2 GOAWAY or a reset stream    Idempotency-Key header; any method when the
+//	                  included)                           server never processed it (no connection,
+//	                                                      HTTP/2 REFUSED_STREAM or GOAWAY below it)
 //	RetryNever        everything else                     not retried
 type RetryPolicy struct {
 	// MaxAttempts is the number of attempts, the first included; 1 turns
@@ -170,15 +171,23 @@ func transientNetError(err error) bool {
 	if (errors.As(err, &op) && op.Op == "remote error") || errors.As(err, &alert) || errors.As(err, &record) {
 		return false
 	}
+	if lost, _ := http2Loss(err); lost {
+		return true // GOAWAY and close, a reset stream: the HTTP/1.1 reset's equivalent
+	}
 	var ne net.Error
 	return errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
 }
 
-// nothingSent reports a failure to dial: the request never left, so even
-// a POST may be sent again.
+// nothingSent reports a request the server never processed, so that even
+// a POST may be sent again: the dial failed, or an HTTP/2 server refused
+// the stream (REFUSED_STREAM, or GOAWAY below it).
 func nothingSent(err error) bool {
 	var op *net.OpError
-	return errors.As(err, &op) && op.Op == "dial"
+	if errors.As(err, &op) && op.Op == "dial" {
+		return true
+	}
+	_, unprocessed := http2Loss(err)
+	return unprocessed
 }
 
 // The four retryablehttp hooks follow. retryablehttp calls them from the
@@ -200,6 +209,9 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 		c.logAttempt(s, resp.StatusCode, nil)
+		if s.authorized {
+			c.auth.accepted(s.credential)
+		}
 		if c.budget != nil {
 			if s.retries == 0 {
 				c.budget.give(c.budget.refund)
@@ -224,9 +236,20 @@ func (c *Client) retryResponse(s *callState, resp *http.Response) bool {
 	if !ok && !errors.As(perr, &p) {
 		p = nil
 	}
+	secrets := c.secretsSent(s, resp)
+	if p != nil && len(secrets) > 0 {
+		p.scrub(secrets) // an API that echoes a credential must not put it in Error()
+	}
 	s.last, s.lastProblem = perr, p
 	c.logAttempt(s, resp.StatusCode, nil)
 
+	if err := scopeRefusal(resp, perr, secrets); err != nil {
+		s.final = err
+		return false
+	}
+	if s.authorized && resp.StatusCode != http.StatusUnauthorized {
+		c.auth.accepted(s.credential)
+	}
 	if resp.StatusCode == http.StatusUnauthorized && s.authorized && !s.replayed {
 		if err := c.auth.rejected(s.Context, s.credential, resp, perr); err != nil {
 			s.final = err
