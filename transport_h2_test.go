@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -100,40 +101,49 @@ func (h *rawH2) serve(c *tls.Conn) {
 			}
 		case h2Headers:
 			h.streams.Add(1)
-			if h.lost.CompareAndSwap(false, true) {
-				switch h.loss {
-				case h2GoAwayProcessed:
-					_ = h2Write(c, h2GoAway, 0, 0, h2GoAwayPayload(stream))
-					return
-				case h2GoAwayUnprocessed:
-					_ = h2Write(c, h2GoAway, 0, 0, h2GoAwayPayload(0))
-					return
-				case h2ResetInternal, h2ResetRefused:
-					code := uint32(h2InternalErr)
-					if h.loss == h2ResetRefused {
-						code = h2RefusedErr
-					}
-					if h2Write(c, h2RSTStream, 0, stream, binary.BigEndian.AppendUint32(nil, code)) != nil {
-						return
-					}
-					continue
-				}
-			}
-			if flags&h2FlagEnd != 0 {
-				if h.answer(c, stream) != nil {
-					return
-				}
+			if flags&h2FlagEnd == 0 {
+				open[stream] = true // the body follows in DATA frames
 				continue
 			}
-			open[stream] = true
+			if !h.complete(c, br, stream) {
+				return
+			}
 		case h2Data:
 			if open[stream] && flags&h2FlagEnd != 0 {
 				delete(open, stream)
-				if h.answer(c, stream) != nil {
+				if !h.complete(c, br, stream) {
 					return
 				}
 			}
 		}
+	}
+}
+
+// complete answers a stream whose request has fully arrived: the first one
+// is lost as h.loss says, every later one gets 200. It reports whether the
+// connection stays open.
+func (h *rawH2) complete(c *tls.Conn, br io.Reader, stream uint32) bool {
+	if !h.lost.CompareAndSwap(false, true) {
+		return h.answer(c, stream) == nil
+	}
+	switch h.loss {
+	case h2GoAwayProcessed, h2GoAwayUnprocessed:
+		last := stream
+		if h.loss == h2GoAwayUnprocessed {
+			last = 0
+		}
+		_ = h2Write(c, h2GoAway, 0, 0, h2GoAwayPayload(last))
+		// Close as a server does: our side first, then read what the client
+		// still sends until it closes, so that the kernel resets nothing the
+		// client has not read.
+		_ = c.CloseWrite()
+		_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		_, _ = io.Copy(io.Discard, br)
+		return false
+	case h2ResetRefused:
+		return h2Write(c, h2RSTStream, 0, stream, binary.BigEndian.AppendUint32(nil, h2RefusedErr)) == nil
+	default:
+		return h2Write(c, h2RSTStream, 0, stream, binary.BigEndian.AppendUint32(nil, h2InternalErr)) == nil
 	}
 }
 
