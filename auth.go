@@ -17,17 +17,14 @@ import (
 // authenticator is what Do needs of an auth scheme (OAuth2 or exos session).
 type authenticator interface {
 	// authorize sets Authorization on req, which the client owns, for one
-	// attempt. It returns the credential it used so that a 401 can
-	// invalidate exactly that one (compare-and-swap).
-	authorize(ctx context.Context, req *http.Request) (credential string, err error)
-	// rejected handles a 401 (or exos 300008) to a request sent with
-	// credential. prob is the decoded error of that response. It returns nil
-	// when the request should be replayed once, else the error to return,
-	// which must keep prob in its chain.
-	rejected(ctx context.Context, credential string, resp *http.Response, prob error) error
-	// accepted reports that the API answered a request sent with
-	// credential with something other than 401: the credential works.
-	accepted(credential string)
+	// attempt. It returns the credential it sent (nil: none, as for another
+	// origin) so that a 401 can invalidate exactly that generation.
+	authorize(ctx context.Context, req *http.Request) (*credential, error)
+	// rejected handles a 401 (or exos 300008) to a request sent with sent.
+	// prob is the decoded error of that response. It returns nil when the
+	// request should be replayed once, with a new credential it already
+	// holds, else the error to return, which must keep prob in its chain.
+	rejected(ctx context.Context, sent *credential, resp *http.Response, prob error) error
 	// close ends the session (exos logout) and releases what the scheme holds.
 	close(ctx context.Context) error
 }
@@ -199,52 +196,65 @@ func WithPlainHTTPAuth() Option {
 	}
 }
 
-// build returns the authenticator for c, or nil when no auth is configured.
-func (a *authConfig) build(c *Client) (authenticator, error) {
+// authEnv is what an auth scheme takes from the client, and all it takes.
+type authEnv struct {
+	base   *url.URL     // tokens go only to its origin
+	hc     *http.Client // sends token requests, logins and logouts
+	log    *slog.Logger // nil: no logging
+	policy RetryPolicy  // retries token requests and logins too
+	clock  *clock       // the client's one time seam
+}
+
+// build returns the authenticator for env, or nil when no auth is configured.
+func (a *authConfig) build(env authEnv) (authenticator, error) {
 	if a.scheme == "" {
 		return nil, nil
 	}
-	if c.base == nil {
+	if env.base == nil {
 		return nil, errors.New("apierr: " + a.scheme + " needs WithBaseURL: tokens go only to its origin")
 	}
-	if err := checkPlainHTTP("base URL", c.base, a.plainHTTP); err != nil {
+	if err := checkPlainHTTP("base URL", env.base, a.plainHTTP); err != nil {
 		return nil, err
 	}
-	retry := newEndpointRetry(c)
-	auth := &tokenAuth{origin: newAuthOrigin(c.base), log: c.log}
+	retry := endpointRetry{policy: env.policy, clock: env.clock}
+	auth := &tokenAuth{origin: newAuthOrigin(env.base), log: env.log}
 	var src credentialSource
 	switch {
 	case a.cc != nil:
 		if err := checkPlainHTTPString("token URL", a.cc.TokenURL, a.plainHTTP); err != nil {
 			return nil, err
 		}
-		src = &oauthSource{grant: a.cc, refresh: refreshConfig(a.cc), hc: c.hc, retry: retry}
+		src = &oauthSource{grant: a.cc, refresh: refreshConfig(a.cc), hc: env.hc, retry: retry}
 	case a.oauth != nil:
 		if err := checkPlainHTTPString("token URL", a.oauth.Endpoint.TokenURL, a.plainHTTP); err != nil {
 			return nil, err
 		}
-		src = &oauthSource{refresh: a.oauth, rt: a.tok.RefreshToken, hc: c.hc, retry: retry}
+		src = &oauthSource{refresh: a.oauth, rt: a.tok.RefreshToken, hc: env.hc, retry: retry}
 	case a.ts != nil:
 		src = tokenSourceAdapter{ts: a.ts}
 	case a.exos != nil:
-		x := &exosSource{s: *a.exos, hc: c.hc, retry: retry}
+		x := &exosSource{s: *a.exos, hc: env.hc, retry: retry}
 		var err error
-		if x.login, err = resolveAuthURL(c.base, "LoginURL", a.exos.LoginURL, a.plainHTTP); err != nil {
+		if x.login, err = resolveAuthURL(env.base, "LoginURL", a.exos.LoginURL, a.plainHTTP); err != nil {
 			return nil, err
 		}
 		if a.exos.LogoutURL != "" {
-			if x.logoutURL, err = resolveAuthURL(c.base, "LogoutURL", a.exos.LogoutURL, a.plainHTTP); err != nil {
+			if x.logoutURL, err = resolveAuthURL(env.base, "LogoutURL", a.exos.LogoutURL, a.plainHTTP); err != nil {
 				return nil, err
 			}
 		}
-		src, auth.exos = x, x
+		src = x
 	}
-	auth.cache = newTokenCache(src, a, c.log)
+	auth.cache = newTokenCache(src, newMemoryStore(), a.cacheOptions(), env.log, env.clock)
 	if a.tok != nil && a.tok.AccessToken != "" {
 		// An expired token is not an error here: the first request refreshes it.
 		_ = auth.cache.seed(a.tok)
 	}
 	return auth, nil
+}
+
+func (a *authConfig) cacheOptions() cacheOptions {
+	return cacheOptions{soft: a.soft, hard: a.hard, timeout: a.timeout, hook: a.hook}
 }
 
 // refreshConfig is the refresh_token grant for a client credentials
@@ -263,117 +273,76 @@ func refreshConfig(cc *clientcredentials.Config) *oauth2.Config {
 type tokenAuth struct {
 	origin authOrigin
 	cache  *tokenCache
-	exos   *exosSource // nil unless an exos session
 	log    *slog.Logger
 }
 
 // authorize sets the cached token on req. A request to another origin gets
 // no token: a token goes only where it was issued for.
-func (t *tokenAuth) authorize(ctx context.Context, req *http.Request) (string, error) {
+func (t *tokenAuth) authorize(ctx context.Context, req *http.Request) (*credential, error) {
 	if !t.origin.matches(req.URL) {
 		if t.log != nil {
 			t.log.LogAttrs(ctx, slog.LevelDebug, "apierr: no token for another origin", slog.String("host", req.URL.Host))
 		}
-		return "", nil
+		return nil, nil
 	}
 	c, err := t.cache.get(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if req.Header == nil {
 		req.Header = make(http.Header)
 	}
 	req.Header["Authorization"] = c.header
-	return c.value, nil
+	return c, nil
 }
 
-// rejected follows the Tapkey 401 guidance: the token is renewed (if it is
-// still the current one) and the request replayed once, unless the 401 says
-// nothing about the token: the request that got it carried none of ours
-// (a redirect to another origin), or its code is a documented permission
-// refusal, which a new token cannot change. A missing scope never reaches
-// here: Do checks every 401 and 403 for it first (scopeRefusal).
-func (t *tokenAuth) rejected(ctx context.Context, cred string, resp *http.Response, prob error) error {
-	if cred == "" || !carried(resp, cred) || permissionRefusal(prob) {
+// rejected follows the Tapkey 401 guidance: the generation that was sent
+// is invalidated (if it is still the current one), the next one obtained,
+// and the request replayed once. A 401 that says nothing about the token is
+// returned as it is: the request that got it carried none of ours (a
+// redirect to another origin), its code is a documented permission refusal
+// (the catalogue's Permission column), or the source says a new credential
+// cannot cure it. A missing scope never gets here: the call checks every
+// 401 and 403 for it first (scopeRefusal).
+func (t *tokenAuth) rejected(ctx context.Context, sent *credential, resp *http.Response, prob error) error {
+	if sent == nil || !carried(resp, sent) || permissionRefusal(prob) || !t.cache.src.renews(prob) {
 		return rejectedAsIs(resp, prob) // no token of ours was refused, or a new one cannot help
 	}
-	if t.exos != nil && exosUnknownSession(prob) {
-		if err := t.exosFreshRefused(ctx, cred, prob); err != nil {
-			return err
+	if ss, ok := t.cache.src.(sessionSource); ok {
+		if ae := ss.freshRefusal(prob); ae != nil && t.cache.refuse(sent, ae) {
+			// Refused before any call succeeded with it: the configuration is
+			// wrong, and a new login would only open one more session.
+			t.debug(ctx, "apierr: the API refused a session just opened; ending it")
+			ectx, cancel := context.WithTimeout(context.WithoutCancel(ctx), closeTimeout)
+			defer cancel()
+			if err := t.cache.src.end(ectx, sent); err != nil {
+				t.debug(ctx, "apierr: ending the refused session failed", slog.String("error", err.Error()))
+			}
+			return ae
 		}
 	}
-	t.cache.invalidate(cred)
+	t.cache.invalidate(sent.gen)
 	if _, err := t.cache.get(ctx); err != nil {
 		return asAuthError("refresh", err).withRejected(prob)
 	}
 	return nil
 }
 
-// exosFreshRefused handles 300008 to a session that no call has used
-// successfully yet, just logged in: the API key (or the identifier scheme)
-// is wrong, and logging in again would only open one more session per call
-// until exos refuses every login (300007). The session is logged out, and
-// every caller fails fast with ErrReauthRequired for LockoutWait. It returns
-// nil when the session had worked before (it expired: log in again).
-func (t *tokenAuth) exosFreshRefused(ctx context.Context, cred string, prob error) error {
-	ae := &AuthError{
-		Op: "request", Status: http.StatusUnauthorized, Code: exosUnknownKey.String(),
-		Description: "exos refused the session it had just opened: check the API key and the scheme",
-		Rejected:    prob, kind: ErrReauthRequired, RetryAfter: t.exos.s.LockoutWait,
-	}
-	c, ok := t.cache.refuse(cred, ae, t.exos.s.LockoutWait)
-	if !ok {
-		return nil // not fresh, or another caller handled it: the cache says what is next
-	}
-	t.debugLog(ctx, "apierr: exos refused a session just logged in; logging it out")
-	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), closeTimeout)
-	defer cancel()
-	if err := t.exos.logout(lctx, c.header); err != nil {
-		t.debugLog(ctx, "apierr: exos logout failed", slog.String("error", err.Error()))
-	}
-	return ae
-}
-
-func (t *tokenAuth) debugLog(ctx context.Context, msg string, attrs ...slog.Attr) {
-	if t.log != nil {
-		t.log.LogAttrs(ctx, slog.LevelDebug, msg, attrs...)
-	}
-}
-
-// accepted marks cred as one that works, so that a later 300008 to it
-// means the session expired.
-func (t *tokenAuth) accepted(cred string) {
-	if t.exos == nil || cred == "" {
-		return
-	}
-	if c := t.cache.current(); c != nil && c.value == cred && !c.accepted.Load() {
-		c.accepted.Store(true)
-	}
-}
-
-// secrets are the scheme's own secrets, which an API might echo.
-func (t *tokenAuth) secrets() []string {
-	if t.exos != nil {
-		return t.exos.secrets()
-	}
-	return nil
-}
-
 // carried reports whether the request that got resp (the last hop, after
-// redirects) was sent with cred. A hop to another origin has no token of
+// redirects) was sent with sent. A hop to another origin has no token of
 // ours: containRedirects and net/http strip it.
-func carried(resp *http.Response, cred string) bool {
+func carried(resp *http.Response, sent *credential) bool {
 	if resp == nil || resp.Request == nil {
 		return true // no way to tell: the request Do sent carried it
 	}
-	return resp.Request.Header.Get("Authorization") == cred
+	return resp.Request.Header.Get("Authorization") == sent.value
 }
 
 // scopeRefusal returns the *AuthError for a 401 or 403 whose
-// WWW-Authenticate says insufficient_scope (RFC 6750 section 3.1, which
-// says 403; Tapkey sends 401), or nil. A new token with the same scopes
-// cannot help, so the request is neither refreshed nor replayed, on the
-// first attempt as on the replay.
+// WWW-Authenticate says insufficient_scope (RFC 6750 section 3.1 says 403;
+// Tapkey sends 401), or nil. A new token with the same scopes cannot help,
+// so the request is neither refreshed nor replayed, on the first attempt as
+// on the replay. secrets are masked in what the challenge quotes.
 func scopeRefusal(resp *http.Response, prob error, secrets []string) error {
 	if resp.StatusCode != http.StatusUnauthorized && resp.StatusCode != http.StatusForbidden {
 		return nil
@@ -389,6 +358,21 @@ func scopeRefusal(resp *http.Response, prob error, secrets []string) error {
 	}
 }
 
+// secrets are the scheme's own secrets that calls carry (exos: the API
+// key, and the password), which an API might echo in an error body.
+func (t *tokenAuth) secrets() []string {
+	if ss, ok := t.cache.src.(sessionSource); ok {
+		return ss.secrets()
+	}
+	return nil
+}
+
+func (t *tokenAuth) debug(ctx context.Context, msg string, attrs ...slog.Attr) {
+	if t.log != nil {
+		t.log.LogAttrs(ctx, slog.LevelDebug, msg, attrs...)
+	}
+}
+
 // rejectedAsIs returns the API's 401 itself, which matches ErrUnauthorized.
 func rejectedAsIs(resp *http.Response, prob error) error {
 	if prob != nil {
@@ -401,18 +385,13 @@ func rejectedAsIs(resp *http.Response, prob error) error {
 	return &AuthError{Op: "request", Status: status}
 }
 
-// close stops refreshing and logs an exos session out. A login in flight
-// is waited for (within ctx): exos completes it even when the client gives
-// up, and the session it opened must be logged out too.
+// close stops refreshing and ends the credential (exos logs out). A
+// session source's login in flight is waited for (within ctx): exos opens
+// the session even when the client gives up, so it must be ended too.
 func (t *tokenAuth) close(ctx context.Context) error {
-	t.cache.close(ctx, t.exos != nil)
-	if t.exos == nil {
-		return nil
-	}
-	if c := t.cache.cur.Swap(nil); c != nil {
-		return t.exos.logout(ctx, c.header)
-	}
-	return nil
+	_, sessions := t.cache.src.(sessionSource)
+	t.cache.close(ctx, sessions)
+	return t.cache.endCredential(ctx)
 }
 
 // authOrigin is the base URL's origin: scheme, host and port.

@@ -20,8 +20,8 @@ func (c *Client) secretsSent(s *callState, resp *http.Response) []string {
 	if resp.Request != nil {
 		out = appendAuthSecrets(out, resp.Request.Header["Authorization"])
 	}
-	if sa, ok := c.auth.(interface{ secrets() []string }); ok && c.auth != nil {
-		out = append(out, sa.secrets()...)
+	if ta, ok := c.auth.(*tokenAuth); ok {
+		out = append(out, ta.secrets()...)
 	}
 	return out
 }
