@@ -11,8 +11,6 @@ import (
 	"github.com/accessapi/apierr/internal/corpustest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
-
 // Every body has an expectation and a status row, and every expectation
 // names a body that is there: a renamed file cannot leave a stale row.
 func TestBodiesMatchExpected(t *testing.T) {
@@ -33,3 +31,5 @@ func TestBodiesMatchExpected(t *testing.T) {
 	assert.Equal(t, 400, statuses["entrecode-ecsdk-embedded-array.json"])
 	assert.Equal(t, 0, statuses["tapkey-duplicate-grant.json"])
 }
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
