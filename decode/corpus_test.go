@@ -27,51 +27,39 @@ type decoded struct {
 	subErrors int
 }
 
+// summarize reads a decoder's error through APIError (Generic has the code
+// as text, down through Errors); false when it is no Problem.
 func summarize(err error) (decoded, bool) {
-	var (
-		ex *apierr.Problem[exos.Code]
-		en *apierr.Problem[entrecode.Code]
-		us *apierr.Problem[usta.Code]
-		tk *apierr.Problem[tapkey.Code]
-		ge *apierr.Problem[codes.Generic]
-	)
-	switch {
-	case errors.As(err, &ex):
-		return decoded{"exos", ex.Status, codeString(ex.Code), len(ex.Errors)}, true
-	case errors.As(err, &en):
-		return decoded{"entrecode", en.Status, codeString(en.Code), len(en.Errors)}, true
-	case errors.As(err, &us):
-		return decoded{"usta", us.Status, codeString(us.Code), len(us.Errors)}, true
-	case errors.As(err, &tk):
-		return decoded{"tapkey", tk.Status, codeString(tk.Code), len(tk.Errors)}, true
-	case errors.As(err, &ge):
-		return decoded{"generic", ge.Status, codeString(ge.Code), len(ge.Errors)}, true
+	var e apierr.APIError
+	if !errors.As(err, &e) {
+		return decoded{}, false
 	}
-	return decoded{}, false
+	g := e.Generic()
+	return decoded{apiOf(e), g.Status, g.ErrorCode(), len(g.Errors)}, true
 }
 
-// codeString is the code as sent, "" for the zero code.
-func codeString[C apierr.Code](c C) string {
-	var zero C
-	if c == zero {
-		return ""
+// apiOf names the decoder whose Problem type e is: the type is what Auto
+// picks.
+func apiOf(e apierr.APIError) string {
+	switch e.(type) {
+	case *apierr.Problem[exos.Code]:
+		return "exos"
+	case *apierr.Problem[entrecode.Code]:
+		return "entrecode"
+	case *apierr.Problem[usta.Code]:
+		return "usta"
+	case *apierr.Problem[tapkey.Code]:
+		return "tapkey"
+	case *apierr.Problem[codes.Generic]:
+		return "generic"
 	}
-	return any(c).(fmt.Stringer).String()
+	return fmt.Sprintf("unknown %T", e)
 }
 
 // bodyOf returns the Problem's Body, whatever its code type.
 func bodyOf(err error) []byte {
-	switch p := err.(type) {
-	case *apierr.Problem[exos.Code]:
-		return p.Body
-	case *apierr.Problem[entrecode.Code]:
-		return p.Body
-	case *apierr.Problem[usta.Code]:
-		return p.Body
-	case *apierr.Problem[tapkey.Code]:
-		return p.Body
-	case *apierr.Problem[codes.Generic]:
-		return p.Body
+	if e, ok := err.(apierr.APIError); ok {
+		return e.Generic().Body
 	}
 	return nil
 }
