@@ -140,8 +140,10 @@ func New(opts ...Option) (*Client, error) {
 	return c, nil
 }
 
-// Close ends the auth session (exos logs out), bounded by a short timeout,
-// and closes the idle connections of the client's transport. Requests after
+// Close ends the auth session (exos logs out, after waiting for a login in
+// flight: exos opens that session even when the client gives up on it),
+// bounded by a short timeout, and closes the idle connections of the
+// client's transport. Requests after
 // Close may fail to be authorised. Close is safe to call more than once.
 func (c *Client) Close() error {
 	c.closeOnce.Do(func() {
