@@ -224,6 +224,7 @@ const (
 // AuthEndEvent: the token request, login or logout is over.
 type AuthEndEvent struct {
 	Op       AuthOp
+	Reason   AuthReason // as in AuthStartEvent
 	Outcome  Outcome
 	Status   int           // the endpoint's last status; 0 when none answered or the client cannot know
 	Code     string        // the error code as sent ("invalid_grant", "300007"); "" when none
