@@ -38,8 +38,8 @@ func newHarness(t *testing.T, opts ...apierrotel.Option) *harness {
 	return h
 }
 
-// tapkey is the target of most tests.
-var tapkey = apierr.Target{
+// target is the target of most tests.
+var target = apierr.Target{
 	Method:        "GET",
 	URL:           "https://my.tapkey.com/api/v1/Owners?access_token=REDACTED",
 	ServerAddress: "my.tapkey.com",

@@ -28,7 +28,7 @@ import (
 
 func TestRetriedCallSpans(t *testing.T) {
 	h := newHarness(t)
-	h.call(tapkey,
+	h.call(target,
 		attempt{status: 503, retry: true, wait: apierr.WaitBackoff},
 		attempt{status: 503, retry: true, wait: apierr.WaitRetryAfter},
 		attempt{status: 200})
@@ -40,7 +40,7 @@ func TestRetriedCallSpans(t *testing.T) {
 	assert.Equal(t, trace.SpanKindInternal, call.SpanKind())
 	assert.Equal(t, map[string]any{
 		"http.request.method": "GET", "server.address": "my.tapkey.com", "server.port": int64(443),
-		"url.full": tapkey.URL, "apierr.attempts": int64(3), "http.response.status_code": int64(200),
+		"url.full": target.URL, "apierr.attempts": int64(3), "http.response.status_code": int64(200),
 	}, attrs(call.Attributes()))
 	assert.Equal(t, codes.Unset, call.Status().Code)
 
@@ -56,7 +56,7 @@ func TestRetriedCallSpans(t *testing.T) {
 			assert.Equal(t, trace.SpanKindClient, s.SpanKind())
 			assert.Equal(t, call.SpanContext().SpanID(), s.Parent().SpanID(), "an attempt is a child of its call")
 			for k, v := range map[string]any{"http.request.method": "GET", "server.address": "my.tapkey.com",
-				"server.port": int64(443), "url.full": tapkey.URL} {
+				"server.port": int64(443), "url.full": target.URL} {
 				w[k] = v
 			}
 			assert.Equal(t, w, attrs(s.Attributes()))
@@ -90,7 +90,7 @@ func TestRetriedCallSpans(t *testing.T) {
 }
 
 func TestErrorType(t *testing.T) {
-	netErr := &url.Error{Op: "Get", URL: tapkey.URL, Err: &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}}
+	netErr := &url.Error{Op: "Get", URL: target.URL, Err: &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}}
 	tests := []struct {
 		name   string
 		status int
@@ -102,7 +102,7 @@ func TestErrorType(t *testing.T) {
 		{"exos 400241", 400, "400241", errors.New("typed"), "400241"},
 		{"status without a code", 404, "", errors.New("typed"), "404"},
 		{"network error", 0, "", netErr, "*net.OpError"},
-		{"deadline", 0, "", &url.Error{Op: "Get", URL: tapkey.URL, Err: context.DeadlineExceeded}, "context.DeadlineExceeded"},
+		{"deadline", 0, "", &url.Error{Op: "Get", URL: target.URL, Err: context.DeadlineExceeded}, "context.DeadlineExceeded"},
 		{"canceled", 0, "", context.Canceled, "context.Canceled"},
 		{"success", 200, "", nil, ""},
 		{"success with a 3xx", 304, "", nil, ""},
@@ -110,7 +110,7 @@ func TestErrorType(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t)
-			h.call(tapkey, attempt{status: tt.status, code: tt.code, err: tt.err})
+			h.call(target, attempt{status: tt.status, code: tt.code, err: tt.err})
 			spans := h.ended()
 			require.Len(t, spans, 2)
 			a, call := attrs(spans[0].Attributes()), attrs(spans[1].Attributes())
@@ -139,16 +139,16 @@ func TestErrorType(t *testing.T) {
 func TestReplayWithTokenRequest(t *testing.T) {
 	h := newHarness(t)
 	o := h.obs
-	ctx := o.CallStart(context.Background(), apierr.CallStartEvent{Target: tapkey})
-	a1 := o.AttemptStart(ctx, apierr.AttemptStartEvent{Target: tapkey, Attempt: 1})
-	o.AttemptEnd(a1, apierr.AttemptEndEvent{Target: tapkey, Attempt: 1, Status: 401, Err: apierr.ErrUnauthorized, Retry: true})
+	ctx := o.CallStart(context.Background(), apierr.CallStartEvent{Target: target})
+	a1 := o.AttemptStart(ctx, apierr.AttemptStartEvent{Target: target, Attempt: 1})
+	o.AttemptEnd(a1, apierr.AttemptEndEvent{Target: target, Attempt: 1, Status: 401, Err: apierr.ErrUnauthorized, Retry: true})
 	tctx := o.AuthStart(ctx, apierr.AuthStartEvent{Op: apierr.AuthToken, Reason: apierr.AuthRejected,
 		URL: "https://login.tapkey.com/connect/token", ServerAddress: "login.tapkey.com", ServerPort: 443})
 	o.AuthEnd(tctx, apierr.AuthEndEvent{Op: apierr.AuthToken, Reason: apierr.AuthRejected, Outcome: apierr.OutcomeOK,
 		Status: 200, Duration: 30 * time.Millisecond})
-	a2 := o.AttemptStart(ctx, apierr.AttemptStartEvent{Target: tapkey, Attempt: 2, Replay: true})
-	o.AttemptEnd(a2, apierr.AttemptEndEvent{Target: tapkey, Attempt: 2, Replay: true, Status: 200})
-	o.CallEnd(ctx, apierr.CallEndEvent{Target: tapkey, Attempts: 2, Status: 200})
+	a2 := o.AttemptStart(ctx, apierr.AttemptStartEvent{Target: target, Attempt: 2, Replay: true})
+	o.AttemptEnd(a2, apierr.AttemptEndEvent{Target: target, Attempt: 2, Replay: true, Status: 200})
+	o.CallEnd(ctx, apierr.CallEndEvent{Target: target, Attempts: 2, Status: 200})
 
 	spans := h.ended()
 	require.Len(t, spans, 4)
@@ -230,13 +230,13 @@ func TestExosLoginAndLockout(t *testing.T) {
 func TestGateBudgetFleet(t *testing.T) {
 	h := newHarness(t)
 	o := h.obs
-	ctx := o.CallStart(context.Background(), apierr.CallStartEvent{Target: tapkey})
+	ctx := o.CallStart(context.Background(), apierr.CallStartEvent{Target: target})
 	o.Wait(ctx, apierr.WaitEvent{Reason: apierr.WaitGate, Duration: 2 * time.Second, Attempt: 1})
 	o.FleetFallback(ctx, apierr.FleetFallbackEvent{Feature: "gate", Err: &net.OpError{Op: "read", Err: errors.New("redis down")}})
-	a := o.AttemptStart(ctx, apierr.AttemptStartEvent{Target: tapkey, Attempt: 1})
-	o.AttemptEnd(a, apierr.AttemptEndEvent{Target: tapkey, Attempt: 1, Status: 503, Err: apierr.ErrServer})
-	o.BudgetExhausted(ctx, apierr.BudgetExhaustedEvent{Target: tapkey, Attempt: 2})
-	o.CallEnd(ctx, apierr.CallEndEvent{Target: tapkey, Attempts: 1, Status: 503, Err: apierr.ErrServer})
+	a := o.AttemptStart(ctx, apierr.AttemptStartEvent{Target: target, Attempt: 1})
+	o.AttemptEnd(a, apierr.AttemptEndEvent{Target: target, Attempt: 1, Status: 503, Err: apierr.ErrServer})
+	o.BudgetExhausted(ctx, apierr.BudgetExhaustedEvent{Target: target, Attempt: 2})
+	o.CallEnd(ctx, apierr.CallEndEvent{Target: target, Attempts: 1, Status: 503, Err: apierr.ErrServer})
 
 	spans := h.ended()
 	require.Len(t, spans, 2)
@@ -261,19 +261,19 @@ func TestGateBudgetFleet(t *testing.T) {
 func TestInstruments(t *testing.T) {
 	h := newHarness(t)
 	o := h.obs
-	ctx := o.CallStart(context.Background(), apierr.CallStartEvent{Target: tapkey})
+	ctx := o.CallStart(context.Background(), apierr.CallStartEvent{Target: target})
 	o.Wait(ctx, apierr.WaitEvent{Reason: apierr.WaitGate, Duration: time.Second, Attempt: 1})
 	for n := 1; n <= 2; n++ {
-		a := o.AttemptStart(ctx, apierr.AttemptStartEvent{Target: tapkey, Attempt: n})
-		o.AttemptEnd(a, apierr.AttemptEndEvent{Target: tapkey, Attempt: n, Status: 503, Retry: n == 1})
+		a := o.AttemptStart(ctx, apierr.AttemptStartEvent{Target: target, Attempt: n})
+		o.AttemptEnd(a, apierr.AttemptEndEvent{Target: target, Attempt: n, Status: 503, Retry: n == 1})
 	}
 	for _, op := range []apierr.AuthOp{apierr.AuthToken, apierr.AuthLogin, apierr.AuthLogout} {
 		o.AuthEnd(o.AuthStart(ctx, apierr.AuthStartEvent{Op: op}), apierr.AuthEndEvent{Op: op, Outcome: apierr.OutcomeOK})
 	}
 	o.Lockout(ctx, apierr.LockoutEvent{Op: apierr.AuthLogin, Code: "300016"})
-	o.BudgetExhausted(ctx, apierr.BudgetExhaustedEvent{Target: tapkey, Attempt: 3})
+	o.BudgetExhausted(ctx, apierr.BudgetExhaustedEvent{Target: target, Attempt: 3})
 	o.FleetFallback(ctx, apierr.FleetFallbackEvent{Feature: "token"})
-	o.CallEnd(ctx, apierr.CallEndEvent{Target: tapkey, Attempts: 2, Status: 503, Err: apierr.ErrServer})
+	o.CallEnd(ctx, apierr.CallEndEvent{Target: target, Attempts: 2, Status: 503, Err: apierr.ErrServer})
 
 	wantUnits := map[string]string{
 		"http.client.request.duration":         "s",
@@ -302,7 +302,7 @@ func TestInstruments(t *testing.T) {
 
 func TestUnknownMethod(t *testing.T) {
 	h := newHarness(t)
-	target := tapkey
+	target := target
 	target.Method = "PROPFIND"
 	h.call(target, attempt{status: 200})
 	spans := h.ended()
@@ -325,10 +325,10 @@ func TestPropagator(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			h := newHarness(t, opts...)
 			header := http.Header{"Authorization": {"Bearer secret"}}
-			ctx := h.obs.CallStart(context.Background(), apierr.CallStartEvent{Target: tapkey})
-			actx := h.obs.AttemptStart(ctx, apierr.AttemptStartEvent{Target: tapkey, Attempt: 1, Header: apierr.NewHeaderCarrier(header)})
-			h.obs.AttemptEnd(actx, apierr.AttemptEndEvent{Target: tapkey, Attempt: 1, Status: 200})
-			h.obs.CallEnd(ctx, apierr.CallEndEvent{Target: tapkey, Attempts: 1, Status: 200})
+			ctx := h.obs.CallStart(context.Background(), apierr.CallStartEvent{Target: target})
+			actx := h.obs.AttemptStart(ctx, apierr.AttemptStartEvent{Target: target, Attempt: 1, Header: apierr.NewHeaderCarrier(header)})
+			h.obs.AttemptEnd(actx, apierr.AttemptEndEvent{Target: target, Attempt: 1, Status: 200})
+			h.obs.CallEnd(ctx, apierr.CallEndEvent{Target: target, Attempts: 1, Status: 200})
 
 			assert.Equal(t, []string{"Bearer secret"}, header["Authorization"])
 			if !inject {
@@ -349,13 +349,13 @@ func TestNoErrorText(t *testing.T) {
 	leaky := &url.Error{Op: "Get", URL: "https://h/x?access_token=" + secret, Err: errors.New("refused " + secret)}
 	h := newHarness(t)
 	o := h.obs
-	ctx := o.CallStart(context.Background(), apierr.CallStartEvent{Target: tapkey})
-	a := o.AttemptStart(ctx, apierr.AttemptStartEvent{Target: tapkey, Attempt: 1})
-	o.AttemptEnd(a, apierr.AttemptEndEvent{Target: tapkey, Attempt: 1, Err: leaky})
+	ctx := o.CallStart(context.Background(), apierr.CallStartEvent{Target: target})
+	a := o.AttemptStart(ctx, apierr.AttemptStartEvent{Target: target, Attempt: 1})
+	o.AttemptEnd(a, apierr.AttemptEndEvent{Target: target, Attempt: 1, Err: leaky})
 	tctx := o.AuthStart(ctx, apierr.AuthStartEvent{Op: apierr.AuthToken})
 	o.AuthEnd(tctx, apierr.AuthEndEvent{Op: apierr.AuthToken, Outcome: apierr.OutcomeRefused, Err: errors.New("invalid_client " + secret)})
 	o.FleetFallback(ctx, apierr.FleetFallbackEvent{Feature: "token", Err: leaky})
-	o.CallEnd(ctx, apierr.CallEndEvent{Target: tapkey, Attempts: 1, Err: leaky})
+	o.CallEnd(ctx, apierr.CallEndEvent{Target: target, Attempts: 1, Err: leaky})
 
 	for _, s := range h.ended() {
 		for _, kv := range s.Attributes() {
@@ -394,7 +394,7 @@ func TestGlobalProviders(t *testing.T) {
 	})
 
 	h := &harness{obs: apierrotel.New(), spans: rec, reader: reader}
-	h.call(tapkey, attempt{status: 200})
+	h.call(target, attempt{status: 200})
 	assert.Len(t, rec.Ended(), 2)
 	assert.Contains(t, h.collect(t), "http.client.request.duration")
 }
@@ -404,14 +404,14 @@ func TestGlobalProviders(t *testing.T) {
 func TestNoopProviders(t *testing.T) {
 	o := apierrotel.New(apierrotel.WithTracerProvider(tracenoop.NewTracerProvider()),
 		apierrotel.WithMeterProvider(metricnoop.NewMeterProvider()), nil)
-	ctx := o.CallStart(context.Background(), apierr.CallStartEvent{Target: tapkey})
-	a := o.AttemptStart(ctx, apierr.AttemptStartEvent{Target: tapkey, Attempt: 2, Replay: true})
-	o.AttemptEnd(a, apierr.AttemptEndEvent{Target: tapkey, Attempt: 2, Status: 503, Retry: true})
+	ctx := o.CallStart(context.Background(), apierr.CallStartEvent{Target: target})
+	a := o.AttemptStart(ctx, apierr.AttemptStartEvent{Target: target, Attempt: 2, Replay: true})
+	o.AttemptEnd(a, apierr.AttemptEndEvent{Target: target, Attempt: 2, Status: 503, Retry: true})
 	o.Wait(ctx, apierr.WaitEvent{Reason: apierr.WaitGate})
 	o.AuthEnd(o.AuthStart(ctx, apierr.AuthStartEvent{Op: apierr.AuthLogin}), apierr.AuthEndEvent{Op: apierr.AuthLogin})
 	o.Lockout(ctx, apierr.LockoutEvent{})
 	o.BudgetExhausted(ctx, apierr.BudgetExhaustedEvent{})
 	o.FleetFallback(ctx, apierr.FleetFallbackEvent{})
-	o.CallEnd(ctx, apierr.CallEndEvent{Target: tapkey})
+	o.CallEnd(ctx, apierr.CallEndEvent{Target: target})
 	assert.False(t, trace.SpanFromContext(a).IsRecording())
 }
