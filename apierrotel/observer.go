@@ -12,6 +12,7 @@ import (
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 	"go.opentelemetry.io/otel/semconv/v1.43.0/httpconv"
 	"go.opentelemetry.io/otel/trace"
+	tracenoop "go.opentelemetry.io/otel/trace/noop"
 
 	"github.com/accessapi/apierr"
 )
@@ -23,7 +24,7 @@ const scope = "github.com/accessapi/apierr/apierrotel"
 // state between events: a span travels in the context that its Start
 // returned, and the End events repeat what the metrics need.
 type observer struct {
-	tracer     trace.Tracer
+	tracer     trace.Tracer                  // nil: the provider is the no-op one, so no spans are made
 	propagator propagation.TextMapPropagator // nil: nothing injected
 	in         *instruments
 }
@@ -45,13 +46,19 @@ func New(opts ...Option) apierr.Observer {
 	if mp == nil {
 		mp = otel.GetMeterProvider()
 	}
-	return &observer{
-		tracer: tp.Tracer(scope,
-			trace.WithInstrumentationVersion(apierr.Version), trace.WithSchemaURL(semconv.SchemaURL)),
+	o := &observer{
 		propagator: c.propagator,
 		in: newInstruments(mp.Meter(scope,
 			metric.WithInstrumentationVersion(apierr.Version), metric.WithSchemaURL(semconv.SchemaURL))),
 	}
+	// A no-op provider's spans are nothing, but starting one still costs a
+	// context and the attributes: skip them, and return the contexts as
+	// they are, so that the client need not carry new ones.
+	if _, noop := tp.(tracenoop.TracerProvider); !noop {
+		o.tracer = tp.Tracer(scope,
+			trace.WithInstrumentationVersion(apierr.Version), trace.WithSchemaURL(semconv.SchemaURL))
+	}
+	return o
 }
 
 // callSpanNames are "apierr GET", … made once.
@@ -66,6 +73,9 @@ var callSpanNames = func() map[string]string {
 // CallStart starts the INTERNAL span that holds the call's attempts and
 // waits.
 func (o *observer) CallStart(ctx context.Context, e apierr.CallStartEvent) context.Context {
+	if o.tracer == nil {
+		return ctx
+	}
 	_, name, _ := method(e.Method)
 	ctx, _ = o.tracer.Start(ctx, callSpanNames[name],
 		trace.WithSpanKind(trace.SpanKindInternal), trace.WithAttributes(targetAttrs(e.Target)...))
@@ -74,6 +84,9 @@ func (o *observer) CallStart(ctx context.Context, e apierr.CallStartEvent) conte
 
 // CallEnd ends the call's span with the attempts made and how it ended.
 func (o *observer) CallEnd(ctx context.Context, e apierr.CallEndEvent) {
+	if o.tracer == nil {
+		return
+	}
 	span := trace.SpanFromContext(ctx)
 	if span.IsRecording() {
 		span.SetAttributes(keyAttempts.Int(e.Attempts))
@@ -91,15 +104,17 @@ func (o *observer) CallEnd(ctx context.Context, e apierr.CallEndEvent) {
 // AttemptStart starts the attempt's CLIENT span and, with WithPropagator,
 // injects its context into the request.
 func (o *observer) AttemptStart(ctx context.Context, e apierr.AttemptStartEvent) context.Context {
-	_, name, _ := method(e.Method)
-	attrs := targetAttrs(e.Target)
-	if e.Attempt > 1 {
-		attrs = append(attrs, semconv.HTTPRequestResendCount(e.Attempt-1))
+	if o.tracer != nil {
+		_, name, _ := method(e.Method)
+		attrs := targetAttrs(e.Target)
+		if e.Attempt > 1 {
+			attrs = append(attrs, semconv.HTTPRequestResendCount(e.Attempt-1))
+		}
+		if e.Replay {
+			attrs = append(attrs, keyReplay.Bool(true))
+		}
+		ctx, _ = o.tracer.Start(ctx, name, trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(attrs...))
 	}
-	if e.Replay {
-		attrs = append(attrs, keyReplay.Bool(true))
-	}
-	ctx, _ = o.tracer.Start(ctx, name, trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(attrs...))
 	if o.propagator != nil {
 		o.propagator.Inject(ctx, e.Header)
 	}
@@ -115,22 +130,24 @@ func (o *observer) AttemptStart(ctx context.Context, e apierr.AttemptStartEvent)
 // AttemptEnd ends the attempt's span and records its duration.
 func (o *observer) AttemptEnd(ctx context.Context, e apierr.AttemptEndEvent) {
 	et := errorType(e.Code, e.Status, e.Err)
-	span := trace.SpanFromContext(ctx)
-	if span.IsRecording() {
-		attrs := make([]attribute.KeyValue, 0, 3)
-		if e.Status > 0 {
-			attrs = append(attrs, semconv.HTTPResponseStatusCode(e.Status))
+	if o.tracer != nil {
+		span := trace.SpanFromContext(ctx)
+		if span.IsRecording() {
+			attrs := make([]attribute.KeyValue, 0, 3)
+			if e.Status > 0 {
+				attrs = append(attrs, semconv.HTTPResponseStatusCode(e.Status))
+			}
+			if et != "" {
+				attrs = append(attrs, semconv.ErrorTypeKey.String(et))
+				span.SetStatus(codes.Error, et)
+			}
+			if e.Retry {
+				attrs = append(attrs, keyRetry.Bool(true))
+			}
+			span.SetAttributes(attrs...)
 		}
-		if et != "" {
-			attrs = append(attrs, semconv.ErrorTypeKey.String(et))
-			span.SetStatus(codes.Error, et)
-		}
-		if e.Retry {
-			attrs = append(attrs, keyRetry.Bool(true))
-		}
-		span.SetAttributes(attrs...)
+		span.End()
 	}
-	span.End()
 
 	if o.in.requestDuration.Enabled(ctx) {
 		m, _, _ := method(e.Method)
@@ -174,6 +191,9 @@ var authSpanNames = map[apierr.AuthOp]string{
 // INTERNAL: it may hold several HTTP requests (the endpoint's own retries),
 // or none (a TokenSource that needs no request).
 func (o *observer) AuthStart(ctx context.Context, e apierr.AuthStartEvent) context.Context {
+	if o.tracer == nil {
+		return ctx
+	}
 	name, ok := authSpanNames[e.Op]
 	if !ok {
 		name = spanCallPrefix + "auth"
@@ -197,18 +217,20 @@ func (o *observer) AuthEnd(ctx context.Context, e apierr.AuthEndEvent) {
 			et = string(e.Outcome)
 		}
 	}
-	span := trace.SpanFromContext(ctx)
-	if span.IsRecording() {
-		span.SetAttributes(keyAuthOutcome.String(string(e.Outcome)))
-		if e.Status > 0 {
-			span.SetAttributes(semconv.HTTPResponseStatusCode(e.Status))
+	if o.tracer != nil {
+		span := trace.SpanFromContext(ctx)
+		if span.IsRecording() {
+			span.SetAttributes(keyAuthOutcome.String(string(e.Outcome)))
+			if e.Status > 0 {
+				span.SetAttributes(semconv.HTTPResponseStatusCode(e.Status))
+			}
+			if et != "" {
+				span.SetAttributes(semconv.ErrorTypeKey.String(et))
+				span.SetStatus(codes.Error, et)
+			}
 		}
-		if et != "" {
-			span.SetAttributes(semconv.ErrorTypeKey.String(et))
-			span.SetStatus(codes.Error, et)
-		}
+		span.End()
 	}
-	span.End()
 
 	var c metric.Int64Counter
 	switch e.Op {
