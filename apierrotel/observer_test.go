@@ -404,8 +404,11 @@ func TestGlobalProviders(t *testing.T) {
 func TestNoopProviders(t *testing.T) {
 	o := apierrotel.New(apierrotel.WithTracerProvider(tracenoop.NewTracerProvider()),
 		apierrotel.WithMeterProvider(metricnoop.NewMeterProvider()), nil)
-	ctx := o.CallStart(context.Background(), apierr.CallStartEvent{Target: target})
+	parent := context.Background()
+	ctx := o.CallStart(parent, apierr.CallStartEvent{Target: target})
+	assert.True(t, ctx == parent, "no span, so no new context for the client to carry")
 	a := o.AttemptStart(ctx, apierr.AttemptStartEvent{Target: target, Attempt: 2, Replay: true})
+	assert.True(t, a == parent)
 	o.AttemptEnd(a, apierr.AttemptEndEvent{Target: target, Attempt: 2, Status: 503, Retry: true})
 	o.Wait(ctx, apierr.WaitEvent{Reason: apierr.WaitGate})
 	o.AuthEnd(o.AuthStart(ctx, apierr.AuthStartEvent{Op: apierr.AuthLogin}), apierr.AuthEndEvent{Op: apierr.AuthLogin})
