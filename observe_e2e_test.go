@@ -26,6 +26,7 @@ type eventLog struct {
 	mu    sync.Mutex
 	lines []string
 	bad   []string // contexts that did not carry what they should
+	errs  []string // the text of every error an event carried
 }
 
 type (
@@ -72,6 +73,11 @@ func (l *eventLog) AttemptStart(ctx context.Context, e apierr.AttemptStartEvent)
 
 func (l *eventLog) AttemptEnd(ctx context.Context, e apierr.AttemptEndEvent) {
 	l.expect(ctx, attemptKey{}, e.Attempt, "AttemptEnd")
+	if e.Err != nil {
+		l.mu.Lock()
+		l.errs = append(l.errs, e.Err.Error())
+		l.mu.Unlock()
+	}
 	l.add("end attempt %d status=%d code=%s err=%t retry=%t", e.Attempt, e.Status, e.Code, e.Err != nil, e.Retry)
 }
 
@@ -229,6 +235,51 @@ func TestObserverEvents(t *testing.T) {
 		assert.Empty(t, log.bad)
 	})
 
+	t.Run("token endpoint 503 then a token", func(t *testing.T) {
+		srv := apierrtest.NewTapkey()
+		defer srv.Close()
+		log := &eventLog{}
+		c := newObserved(t, log, apierr.WithBaseURL(srv.URL()+"/api/v1"), apierr.WithDecoder(decode.Tapkey),
+			apierr.WithClientCredentials(srv.ClientCredentials()), apierr.WithHTTPClient(srv.Client()))
+		srv.InjectPath("/connect/token", 1, apierrtest.Status(503))
+		require.NoError(t, observedDo(t, c, "GET", "Owners/o1/BoundLocks", nil))
+		assert.Equal(t, []string{
+			"call GET /api/v1/Owners/o1/BoundLocks",
+			"token first /connect/token",
+			"wait backoff before 2", // the token endpoint's retry, inside the token request
+			"end token ok status=0 code=",
+			"attempt 1 replay=false",
+			"end attempt 1 status=200 code= err=false retry=false",
+			"end call attempts=1 status=200 code= err=false",
+		}, log.events())
+		assert.Empty(t, log.bad)
+	})
+
+	t.Run("retry budget exhausted", func(t *testing.T) {
+		srv := apierrtest.NewTapkey()
+		defer srv.Close()
+		log := &eventLog{}
+		c := newObserved(t, log, apierr.WithBaseURL(srv.URL()+"/api/v1"), apierr.WithDecoder(decode.Tapkey),
+			apierr.WithClientCredentials(srv.ClientCredentials()), apierr.WithHTTPClient(srv.Client()),
+			apierr.WithRetryBudget(apierr.RetryBudget{Capacity: 5, RetryCost: 5, TimeoutCost: 5}))
+		srv.Inject(3, apierrtest.Status(503))
+		err := observedDo(t, c, "GET", "Owners/o1/BoundLocks", nil)
+		require.ErrorIs(t, err, apierr.ErrServer)
+		assert.Equal(t, []string{
+			"call GET /api/v1/Owners/o1/BoundLocks",
+			"token first /connect/token",
+			"end token ok status=0 code=",
+			"attempt 1 replay=false",
+			"end attempt 1 status=503 code= err=true retry=true",
+			"wait backoff before 2",
+			"attempt 2 replay=false",
+			"budget exhausted before 3",
+			"end attempt 2 status=503 code= err=true retry=false",
+			"end call attempts=2 status=503 code= err=true",
+		}, log.events())
+		assert.Empty(t, log.bad)
+	})
+
 	t.Run("network error, not retried", func(t *testing.T) {
 		log := &eventLog{}
 		c := newObserved(t, log, apierr.WithBaseURL("https://api.example.com/v1"),
@@ -242,6 +293,9 @@ func TestObserverEvents(t *testing.T) {
 			"end attempt 1 status=0 code= err=true retry=false",
 			"end call attempts=1 status=0 code= err=true",
 		}, log.events())
+		require.Len(t, log.errs, 1)
+		assert.Contains(t, log.errs[0], "connection refused")
+		assert.NotContains(t, log.errs[0], "SECRET", "the attempt's error has its URL redacted")
 	})
 }
 
