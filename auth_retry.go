@@ -57,7 +57,7 @@ func (r endpointRetry) do(ctx context.Context, call attempt) (*oauth2.Token, err
 			return nil, err
 		}
 		if r.obs != nil && v.wait > 0 {
-			r.obs.Wait(ctx, WaitEvent{Reason: waitReasonOf(err.RetryAfter, class), Duration: v.wait, Attempt: n + 1})
+			r.obs.Wait(ctx, WaitEvent{Reason: waitReasonOf(err.RetryAfter > 0, class), Duration: v.wait, Attempt: n + 1})
 		}
 		if r.clock.wait(ctx, "token endpoint", v.wait) != nil {
 			return nil, err

@@ -34,20 +34,20 @@ type callState struct {
 	idempotent bool
 	credential *credential // what the auth scheme sent with the latest attempt; nil: none
 
-	attempts   int              // attempts sent, the replay included
-	retries    int              // retries granted, the replay excluded
-	cost       int64            // budget tokens taken by the latest retry
-	wait       time.Duration    // the wait before the next attempt
-	class      codes.RetryClass // of the latest outcome
-	waitReason WaitReason       // why the client waits s.wait
+	attempts int              // attempts sent, the replay included
+	retries  int              // retries granted, the replay excluded
+	cost     int64            // budget tokens taken by the latest retry
+	wait     time.Duration    // the wait before the next attempt
+	class    codes.RetryClass // of the latest outcome
 
 	replayDue bool // the latest attempt got a 401 that Do should answer with a replay
 	replayed  bool // Do has replayed
+	asked     bool // the server asked for the wait (Retry-After)
 
 	last        error   // the typed error of the latest response
 	lastProblem problem // last as a problem, when it is one
 
-	obs callObservation // used only with an Observer (observe.go)
+	obs *callObservation // nil without an Observer (observe.go)
 }
 
 // callKey finds a callState in a context derived from it.
@@ -279,7 +279,7 @@ func (c *Client) retry(s *callState, o outcome) bool {
 		s.cost = cost
 	}
 	s.retries, s.wait, s.class = s.retries+1, v.wait, o.class
-	s.waitReason = waitReasonOf(o.asked, o.class)
+	s.asked = o.asked > 0
 	return true
 }
 
@@ -299,7 +299,7 @@ func (c *Client) prepareRetry(req *http.Request) error {
 	}
 	c.logWait(s, "retrying", s.wait, s.class)
 	if c.obs != nil && s.wait > 0 {
-		c.obs.Wait(s, WaitEvent{Reason: s.waitReason, Duration: s.wait, Attempt: s.attempts + 1})
+		c.obs.Wait(s, WaitEvent{Reason: waitReasonOf(s.asked, s.class), Duration: s.wait, Attempt: s.attempts + 1})
 	}
 	if err := c.clock.wait(s.Context, "retrying", s.wait); err != nil {
 		return &waitError{err}
@@ -360,7 +360,7 @@ func (c *Client) logAttempt(s *callState, status int, err error) {
 		}
 	}
 	ctx := context.Context(s)
-	if s.obs.attemptCtx != nil {
+	if s.obs != nil && s.obs.attemptCtx != nil {
 		ctx = s.obs.attemptCtx
 	}
 	c.log.LogAttrs(ctx, slog.LevelDebug, "apierr: attempt", attrs...)
@@ -374,7 +374,7 @@ func (c *Client) logWait(s *callState, msg string, wait time.Duration, class cod
 		slog.Int("apierr.attempt", s.attempts+1), slog.Duration("apierr.wait.duration", wait),
 		slog.String("apierr.retry.class", class.String())}
 	if wait > 0 {
-		attrs = append(attrs, slog.String("apierr.wait.reason", string(s.waitReason)))
+		attrs = append(attrs, slog.String("apierr.wait.reason", string(waitReasonOf(s.asked, s.class))))
 	}
 	c.log.LogAttrs(s, slog.LevelDebug, "apierr: "+msg, attrs...)
 }

@@ -16,7 +16,8 @@ import (
 // client has an observer (the callers check c.obs != nil first), so that a
 // client without one spends nothing on it.
 
-// callObservation is what a call keeps for its observer.
+// callObservation is what a call keeps for its observer; a call without
+// one has none, so that its state is no larger.
 type callObservation struct {
 	target       Target
 	start        time.Time       // of the call
@@ -30,8 +31,7 @@ type callObservation struct {
 // observeCallStart reports the call and makes the observer's context the
 // call's, so that attempts, waits and token requests happen inside it.
 func (c *Client) observeCallStart(s *callState) {
-	s.obs.target = targetOf(s.method, s.url, s.redactedURL())
-	s.obs.start = c.clock.current()
+	s.obs = &callObservation{target: targetOf(s.method, s.url, s.redactedURL()), start: c.clock.current()}
 	s.Context = c.obs.CallStart(s.Context, CallStartEvent{Target: s.obs.target})
 }
 
@@ -56,7 +56,7 @@ func (c *Client) observeCallEnd(s *callState, resp *http.Response, err error) {
 // authorised. The attempt's request runs in the observer's context, so that
 // an instrumented transport's spans nest under the attempt's.
 func (c *Client) observeAttemptStart(s *callState, req *http.Request) {
-	o := &s.obs
+	o := s.obs
 	o.attemptN = s.attempts + 1
 	o.replay = s.replayed && !o.replaySeen
 	o.replaySeen = o.replaySeen || o.replay
@@ -71,7 +71,7 @@ func (c *Client) observeAttemptStart(s *callState, req *http.Request) {
 // observeAttemptEnd reports how the attempt ended; again says whether
 // another attempt is due (a retry, or the replay after a 401).
 func (c *Client) observeAttemptEnd(s *callState, out outcome, again bool) {
-	o := &s.obs
+	o := s.obs
 	e := AttemptEndEvent{Target: o.target, Attempt: o.attemptN, Replay: o.replay, Status: out.status,
 		Retry: again, Duration: c.clock.current().Sub(o.attemptStart)}
 	switch {
@@ -111,9 +111,9 @@ func errorCode(p problem) string {
 }
 
 // waitReasonOf says why the client waits before a retry.
-func waitReasonOf(asked time.Duration, class codes.RetryClass) WaitReason {
+func waitReasonOf(asked bool, class codes.RetryClass) WaitReason {
 	switch {
-	case asked > 0:
+	case asked:
 		return WaitRetryAfter
 	case class == codes.RetryConcurrency:
 		return WaitConcurrency
