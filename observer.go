@@ -149,8 +149,10 @@ type AttemptEndEvent struct {
 	Code string
 	// Err is the network error when no response arrived, else the typed
 	// error of a non-2xx response; nil for a 2xx.
-	Err      error
-	Retry    bool          // another attempt follows (a retry or the 401 replay)
+	Err error
+	// Retry says that another attempt is due: a retry, or the replay after
+	// a 401 (which does not happen when no new token can be had).
+	Retry    bool
 	Duration time.Duration // from AttemptStart to now
 }
 
