@@ -32,7 +32,9 @@ type callObservation struct {
 // call's, so that attempts, waits and token requests happen inside it.
 func (c *Client) observeCallStart(s *callState) {
 	s.obs = &callObservation{target: targetOf(s.method, s.url, s.redactedURL()), start: c.clock.current()}
-	s.Context = c.obs.CallStart(s.Context, CallStartEvent{Target: s.obs.target})
+	if ctx := c.obs.CallStart(s.Context, CallStartEvent{Target: s.obs.target}); ctx != nil {
+		s.Context = ctx
+	}
 }
 
 // observeCallEnd reports what Do returns.
@@ -61,10 +63,14 @@ func (c *Client) observeAttemptStart(s *callState, req *http.Request) {
 	o.replay = s.replayed && !o.replaySeen
 	o.replaySeen = o.replaySeen || o.replay
 	o.attemptStart = c.clock.current()
-	o.attemptCtx = c.obs.AttemptStart(s, AttemptStartEvent{Target: o.target, Attempt: o.attemptN,
+	ctx := c.obs.AttemptStart(s, AttemptStartEvent{Target: o.target, Attempt: o.attemptN,
 		Replay: o.replay, Header: HeaderCarrier{h: req.Header}})
-	if o.attemptCtx != req.Context() {
-		*req = *req.WithContext(o.attemptCtx)
+	if ctx == nil || (ctx != context.Context(s) && callOf(ctx) != s) {
+		ctx = s // not derived from the call's: the hooks would lose the call
+	}
+	o.attemptCtx = ctx
+	if ctx != req.Context() {
+		*req = *req.WithContext(ctx)
 	}
 }
 

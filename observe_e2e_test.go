@@ -313,3 +313,24 @@ func newObserved(t *testing.T, o apierr.Observer, opts ...apierr.Option) *apierr
 	t.Cleanup(func() { _ = c.Close() })
 	return c
 }
+
+// careless returns contexts that do not derive from the client's.
+type careless struct{ apierr.NopObserver }
+
+func (careless) CallStart(context.Context, apierr.CallStartEvent) context.Context { return nil }
+func (careless) AttemptStart(context.Context, apierr.AttemptStartEvent) context.Context {
+	return context.Background()
+}
+
+// TestObserverContextsNotDerived: an observer whose Start methods return
+// nil or an unrelated context cannot break the call: the client keeps its
+// own, and the retry still happens.
+func TestObserverContextsNotDerived(t *testing.T) {
+	srv := apierrtest.NewTapkey()
+	defer srv.Close()
+	c := newObserved(t, careless{}, apierr.WithBaseURL(srv.URL()+"/api/v1"), apierr.WithDecoder(decode.Tapkey),
+		apierr.WithClientCredentials(srv.ClientCredentials()), apierr.WithHTTPClient(srv.Client()))
+	srv.Inject(1, apierrtest.Status(503))
+	require.NoError(t, observedDo(t, c, "GET", "Owners/o1/BoundLocks", nil))
+	assert.Equal(t, 2, srv.Attempts("/api/v1/Owners/o1/BoundLocks"))
+}

@@ -22,8 +22,10 @@ import (
 //
 // A Start method returns the context that the client passes on to what
 // happens inside: to the matching End, and to the events in between (an
-// attempt's events get the attempt's context, a wait the call's). An
-// observer can put a span in it; one that has nothing to add returns ctx.
+// attempt's events get the attempt's context, a wait the call's). It must
+// be ctx or derived from it, since it carries the caller's deadline and
+// values; the attempt's becomes its request's context. An observer can put
+// a span in it; one that has nothing to add returns ctx.
 //
 // Embed NopObserver to implement only some of the methods: events added
 // to the interface later then cost such a type nothing. Without
