@@ -35,6 +35,7 @@ type config struct {
 	bodyLimit      int64
 	maxIdlePerHost int
 	maxIdleSet     bool
+	observer       Observer // nil: nothing is observed
 }
 
 func defaultConfig() config {
