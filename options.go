@@ -35,7 +35,8 @@ type config struct {
 	bodyLimit      int64
 	maxIdlePerHost int
 	maxIdleSet     bool
-	fleet          Fleet // WithFleet; nil: this process alone
+	observer       Observer // nil: nothing is observed
+	fleet          Fleet    // WithFleet; nil: this process alone
 }
 
 func defaultConfig() config {
