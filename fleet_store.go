@@ -296,9 +296,14 @@ func (s *fleetStore) rejoin(ctx context.Context) {
 	if err != nil || !ok {
 		return
 	}
-	shared := *mine
-	shared.gen = uint64(gen)
-	if s.cur.CompareAndSwap(mine, &shared) {
+	shared := &credential{
+		gen: uint64(gen), token: mine.token, value: mine.value, header: mine.header,
+		softAt: mine.softAt, hardAt: mine.hardAt,
+	}
+	if mine.accepted.Load() {
+		shared.accepted.Store(true)
+	}
+	if s.cur.CompareAndSwap(mine, shared) {
 		s.debug("apierr: fleet: shared this process's session with the fleet", slog.Int64("generation", gen))
 	}
 }
