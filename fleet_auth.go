@@ -25,7 +25,7 @@ func (a *authConfig) fleetStoreFor(env authEnv, src credentialSource) (tokenStor
 	if err != nil {
 		return nil, nil, err
 	}
-	store := newFleetStore(env.fleet, scope, a.exos != nil, env.log, env.clock)
+	store := newFleetStore(env.fleet, scope, a.exos != nil, env.log, env.obs, env.clock)
 	return store, &fleetSource{credentialSource: src, s: store}, nil
 }
 
@@ -82,7 +82,7 @@ func (x *fleetSource) fetch(ctx context.Context) (*oauth2.Token, error) {
 	if errors.As(err, &ae) && ae.hold > 0 && (ae.kind == ErrLoginThrottled || ae.kind == ErrReauthRequired) {
 		l := FleetLockout{Wait: ae.hold, Status: ae.Status, Code: ae.Code, Reauth: ae.kind == ErrReauthRequired}
 		x.remember(l)
-		x.s.outcome(x.s.f.SetLockout(ctx, x.s.scope, l))
+		x.s.outcome("lockout", x.s.f.SetLockout(ctx, x.s.scope, l))
 	}
 	return tok, err
 }
@@ -91,7 +91,7 @@ func (x *fleetSource) fetch(ctx context.Context) (*oauth2.Token, error) {
 // when the fleet cannot be asked.
 func (x *fleetSource) lockedOut(ctx context.Context) error {
 	l, err := x.s.f.Lockout(ctx, x.s.scope)
-	x.s.outcome(err)
+	x.s.outcome("lockout", err)
 	if err != nil {
 		x.mu.Lock()
 		l = x.known

@@ -280,7 +280,8 @@ func TestFleetDownActsAlone(t *testing.T) {
 	f.setFail(true)
 	var logs bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	a := fleetTapkeyClient(t, tk, f, apierr.WithLogger(log))
+	obs := &fallbacks{}
+	a := fleetTapkeyClient(t, tk, f, apierr.WithLogger(log), apierr.WithObserver(obs))
 	b := fleetTapkeyClient(t, tk, f)
 	for range 3 {
 		require.NoError(t, getLocks(t, a))
@@ -289,6 +290,12 @@ func TestFleetDownActsAlone(t *testing.T) {
 	assert.Equal(t, 2, tk.TokenRequests(), "each client alone")
 	assert.Equal(t, 1, strings.Count(logs.String(), "fleet unavailable"), logs.String())
 	assert.Contains(t, logs.String(), "memfleet: down")
+	events := obs.list()
+	require.NotEmpty(t, events, "each fallback reaches the observer")
+	for _, e := range events {
+		assert.Contains(t, []string{"token", "lockout"}, e.Feature)
+		assert.ErrorIs(t, e.Err, errDown)
+	}
 
 	f.setFail(false)
 	tk.RevokeAll()
@@ -508,4 +515,23 @@ func onlyScope(t *testing.T, f *memFleet) string {
 		return s
 	}
 	return ""
+}
+
+// fallbacks records the FleetFallback events an observer gets.
+type fallbacks struct {
+	apierr.NopObserver
+	mu     sync.Mutex
+	events []apierr.FleetFallbackEvent
+}
+
+func (o *fallbacks) FleetFallback(_ context.Context, e apierr.FleetFallbackEvent) {
+	o.mu.Lock()
+	o.events = append(o.events, e)
+	o.mu.Unlock()
+}
+
+func (o *fallbacks) list() []apierr.FleetFallbackEvent {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return append([]apierr.FleetFallbackEvent(nil), o.events...)
 }

@@ -35,6 +35,7 @@ type fleetStore struct {
 	holder  string
 	session bool // an exos session: track holders, and only the last logs out
 	log     *slog.Logger
+	obs     Observer // nil: none
 	clk     *clock
 
 	// Set by build once the cache exists: how a shared token becomes a
@@ -54,9 +55,9 @@ type fleetStore struct {
 	every  time.Duration // the heartbeat's period (tests shorten it)
 }
 
-func newFleetStore(f Fleet, scope string, session bool, log *slog.Logger, clk *clock) *fleetStore {
+func newFleetStore(f Fleet, scope string, session bool, log *slog.Logger, obs Observer, clk *clock) *fleetStore {
 	return &fleetStore{
-		f: f, scope: scope, holder: newHolderID(), session: session, log: log, clk: clk,
+		f: f, scope: scope, holder: newHolderID(), session: session, log: log, obs: obs, clk: clk,
 		renew: make(map[uint64]context.CancelFunc), every: fleetSessionTTL / 3,
 	}
 }
@@ -80,7 +81,7 @@ func (s *fleetStore) invalidate(gen uint64) bool {
 	}
 	if gen&localGen == 0 {
 		_, err := s.f.InvalidateToken(context.Background(), s.scope, int64(gen))
-		s.outcome(err)
+		s.outcome("token", err)
 	}
 	return true
 }
@@ -95,7 +96,7 @@ func (s *fleetStore) acquire(ctx context.Context, after uint64) (lease, *credent
 		if err != nil {
 			return s.alone(ctx, err)
 		}
-		s.outcome(nil)
+		s.outcome("token", nil)
 		if c := s.adopt(tok, after); c != nil {
 			return lease{}, c, nil
 		}
@@ -125,7 +126,7 @@ func (s *fleetStore) alone(ctx context.Context, err error) (lease, *credential, 
 	if ctx.Err() != nil {
 		return lease{}, nil, ctx.Err()
 	}
-	s.outcome(err)
+	s.outcome("token", err)
 	return lease{gen: localGen | s.localSeq.Add(1)}, nil, nil
 }
 
@@ -140,12 +141,12 @@ func (s *fleetStore) publish(l lease, cred *credential) error {
 	}
 	s.unhold(l.gen)
 	ctx := context.Background()
-	defer func() { s.outcome(s.f.ReleaseLease(ctx, s.scope, s.holder, int64(l.gen))) }()
+	defer func() { s.outcome("token", s.f.ReleaseLease(ctx, s.scope, s.holder, int64(l.gen))) }()
 	secret, ttl := encodeFleetToken(cred.token)
 	gen, ok, err := s.f.StoreToken(ctx, s.scope, int64(l.gen), FleetToken{Secret: secret, TTL: ttl})
 	switch {
 	case err != nil:
-		s.outcome(err)
+		s.outcome("token", err)
 		cred.gen = localGen | s.localSeq.Add(1)
 		s.cur.Store(cred)
 		return nil
@@ -172,7 +173,7 @@ func (s *fleetStore) release(l lease) {
 		return
 	}
 	s.unhold(l.gen)
-	s.outcome(s.f.ReleaseLease(context.Background(), s.scope, s.holder, int64(l.gen)))
+	s.outcome("token", s.f.ReleaseLease(context.Background(), s.scope, s.holder, int64(l.gen)))
 }
 
 // adopt makes the fleet's token the local credential when it is another
@@ -246,7 +247,7 @@ func (s *fleetStore) join(ctx context.Context) {
 	s.beat = stop
 	s.beatWG.Add(1)
 	s.mu.Unlock()
-	s.outcome(s.f.JoinSession(ctx, s.scope, s.holder, fleetSessionTTL))
+	s.outcome("session", s.f.JoinSession(ctx, s.scope, s.holder, fleetSessionTTL))
 	go func() {
 		defer s.beatWG.Done()
 		tick := time.NewTicker(s.every)
@@ -257,7 +258,7 @@ func (s *fleetStore) join(ctx context.Context) {
 				return
 			case <-tick.C:
 				err := s.f.JoinSession(bctx, s.scope, s.holder, fleetSessionTTL)
-				s.outcome(err)
+				s.outcome("session", err)
 				if err == nil {
 					s.rejoin(bctx)
 				}
@@ -333,7 +334,7 @@ func (s *fleetStore) end(ctx context.Context) error {
 		return own
 	}
 	last, tok, err := s.f.LeaveSession(ctx, s.scope, s.holder)
-	s.outcome(err)
+	s.outcome("session", err)
 	switch {
 	case err != nil:
 		s.warn("apierr: fleet: cannot tell whether this is the last process; leaving the shared session to expire", err)
@@ -369,9 +370,14 @@ func (s *fleetStore) endOrphan(c *credential) {
 	_ = s.endCred(ctx, c)
 }
 
-// outcome logs the switch to acting alone (at the first failure) and back
-// (at the first success after one): once each, not on every call.
-func (s *fleetStore) outcome(err error) {
+// outcome reports each failure of the fleet to the observer, for the
+// feature it failed ("token", "session", "lockout"), and logs the switch to
+// acting alone (at the first failure) and back (at the first success after
+// one): once each, not on every call.
+func (s *fleetStore) outcome(feature string, err error) {
+	if err != nil && s.obs != nil {
+		s.obs.FleetFallback(context.Background(), FleetFallbackEvent{Feature: feature, Err: err})
+	}
 	switch {
 	case err != nil && !s.degraded.Swap(true):
 		s.warn("apierr: fleet unavailable; this process acts alone (own token, own lockout) until it answers", err)
