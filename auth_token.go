@@ -159,7 +159,7 @@ func (t *tokenCache) wait(ctx context.Context) (*credential, error) {
 	t.mu.Lock()
 	if t.closed {
 		t.mu.Unlock()
-		return nil, errAuthClosed
+		return nil, ErrClosed
 	}
 	now := t.current()
 	c := t.store.load()

@@ -130,6 +130,9 @@ func (c *Client) send(s *callState) (*http.Response, error) {
 // and the replay (hook point a: a throttle gate waits here). It authorises
 // the attempt: the credential may have changed since the last one.
 func (c *Client) beforeAttempt(s *callState, req *http.Request) error {
+	if c.closed.Load() {
+		return ErrClosed // Close ran during the call: no more attempts
+	}
 	if c.auth == nil {
 		return nil
 	}
