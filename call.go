@@ -45,6 +45,8 @@ type callState struct {
 
 	last        error   // the typed error of the latest response
 	lastProblem problem // last as a problem, when it is one
+
+	body limitedBody // the 2xx body being decoded into v
 }
 
 // callKey finds a callState in a context derived from it.

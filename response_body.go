@@ -61,12 +61,13 @@ func (c *Client) decodeInto(s *callState, resp *http.Response, v any) error {
 		}
 		return nil
 	}
-	body := &limitedBody{r: resp.Body, left: c.respLimit, limit: c.respLimit}
+	body := &s.body // part of the call's state: no allocation of its own
+	*body = limitedBody{r: resp.Body, left: c.respLimit, limit: c.respLimit}
 	dec := json.NewDecoder(body)
 	err := dec.Decode(v)
 	if err == nil {
-		if err = nothingAfter(dec.Buffered()); err == nil {
-			err = nothingAfter(body)
+		if err = nothingAfter(dec.Buffered(), body.scratch[:]); err == nil {
+			err = nothingAfter(body, body.scratch[:])
 		}
 	}
 	boundedbody.Drain(resp.Body)
@@ -82,10 +83,9 @@ func (c *Client) decodeInto(s *callState, resp *http.Response, v any) error {
 // nothingAfter reads what follows the JSON value (what the decoder has
 // buffered, then the rest of the body): whitespace only, or the body holds
 // more than one value (or garbage) and v got only the first.
-func nothingAfter(r io.Reader) error {
-	var buf [512]byte
+func nothingAfter(r io.Reader, buf []byte) error {
 	for {
-		n, err := r.Read(buf[:])
+		n, err := r.Read(buf)
 		for _, b := range buf[:n] {
 			if b != ' ' && b != '\t' && b != '\r' && b != '\n' {
 				return errTrailingData
@@ -107,6 +107,7 @@ var errTrailingData = errors.New("data after the JSON value")
 type limitedBody struct {
 	r           io.Reader
 	left, limit int64
+	scratch     [64]byte // for nothingAfter
 }
 
 func (b *limitedBody) Read(p []byte) (int, error) {
