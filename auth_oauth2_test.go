@@ -524,7 +524,7 @@ func TestInsufficientScopeEndsWithoutRefresh(t *testing.T) {
 
 	resp, prob := authProblem(http.Header{"Www-Authenticate": {
 		`Bearer realm="tapkey", error="insufficient_scope", scope="write:grants", error_description="The token lacks a scope"`}})
-	err = a.rejected(ctx, cred, resp, prob)
+	err = scopeRefusal(resp, prob, nil) // Do asks before rejected, which is never called
 	require.Error(t, err)
 	assert.ErrorIs(t, err, ErrInsufficientScope)
 	assert.ErrorIs(t, err, ErrUnauthorized)

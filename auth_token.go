@@ -28,6 +28,16 @@ type credential struct {
 	header []string // []string{value}; never modified
 	softAt time.Time
 	hardAt time.Time // zero: the credential does not expire
+
+	accepted atomic.Bool // a call sent with it got an answer other than 401
+}
+
+// accept records that the API answered a call sent with c with something
+// other than 401: c works. The store is skipped once it holds.
+func (c *credential) accept() {
+	if !c.accepted.Load() {
+		c.accepted.Store(true)
+	}
 }
 
 // credentialSource obtains a new credential: the token endpoint, a token
@@ -46,6 +56,20 @@ type credentialSource interface {
 	// end releases a credential the client no longer uses, on Close (exos:
 	// logout). It is called at most once per credential.
 	end(ctx context.Context, c *credential) error
+}
+
+// sessionSource is a credentialSource whose fetch opens a session on the
+// server (exos login) that end must close, so that no path leaves one open.
+type sessionSource interface {
+	credentialSource
+	// freshRefusal returns the error to fail with when the API refuses,
+	// with prob, a credential that no call has succeeded with yet (the
+	// configuration is wrong: exos 300008 to a session just opened), or nil
+	// when prob does not say that. Callers fail fast with it for as long as
+	// it asks (failFast).
+	freshRefusal(prob error) *AuthError
+	// secrets are what calls carry besides the credential (the API key).
+	secrets() []string
 }
 
 // failFast is met by a fetch's error that asks the cache to fail every
@@ -180,6 +204,9 @@ func (t *tokenCache) wait(ctx context.Context) (*credential, error) {
 	t.mu.Unlock()
 	select {
 	case <-f.done:
+		if f.err == nil && t.isClosed() {
+			return nil, ErrClosed // Close is ending this credential
+		}
 		return f.cred, f.err
 	case <-ctx.Done():
 		return nil, ctx.Err()
@@ -297,13 +324,49 @@ func (t *tokenCache) endCredential(ctx context.Context) error {
 	return t.src.end(ctx, c)
 }
 
-// close stops the running refresh and waits for it to end.
-func (t *tokenCache) close() {
+// refuse makes every caller fail fast with err, for as long as err asks
+// (failFast), instead of fetching a new credential, and drops sent, when
+// sent is still current and no call has succeeded with it. It reports
+// whether it did; only the caller it did it for ends sent.
+func (t *tokenCache) refuse(sent *credential, err error) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if sent.accepted.Load() || !t.store.invalidate(sent.gen) {
+		return false
+	}
+	var h failFast
+	if errors.As(err, &h) && h.failFastFor() > 0 {
+		t.failErr, t.failUntil = err, t.current().Add(h.failFastFor())
+		t.bgNext = later(t.bgNext, t.failUntil)
+	}
+	return true
+}
+
+// close stops refreshing. With wait it first lets a running refresh end
+// on its own, within ctx, so that what it obtains (an exos session, which
+// the server opens even when the client gives up) is current for
+// endCredential to end; then, or at once without wait, it cancels what
+// still runs and waits for it. Callers waiting for that refresh get
+// ErrClosed.
+func (t *tokenCache) close(ctx context.Context, wait bool) {
 	t.mu.Lock()
 	t.closed = true
+	f := t.flight
 	t.mu.Unlock()
+	if wait && f != nil {
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+		}
+	}
 	t.stop()
 	t.wg.Wait()
+}
+
+func (t *tokenCache) isClosed() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.closed
 }
 
 // newCredential builds the cached form of tok. Expiry is measured on the

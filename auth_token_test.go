@@ -50,7 +50,7 @@ func (s *authFakeSource) fetch(ctx context.Context) (*oauth2.Token, error) {
 func newTestCache(t *testing.T, src credentialSource, clk *fakeClock, cfg authConfig) *tokenCache {
 	t.Helper()
 	c := newTokenCache(src, newMemoryStore(), cfg.cacheOptions(), nil, &clock{now: clk.now})
-	t.Cleanup(c.close)
+	t.Cleanup(func() { c.close(context.Background(), false) })
 	return c
 }
 
@@ -223,7 +223,7 @@ func TestTokenCacheCloseEndsRefresh(t *testing.T) {
 	errc := make(chan error)
 	go func() { _, err := c.get(context.Background()); errc <- err }()
 	<-src.started
-	c.close() // returns only once the refresh has ended
+	c.close(context.Background(), false) // returns only once the refresh has ended
 	err := <-errc
 	require.Error(t, err)
 	assert.ErrorIs(t, err, context.Canceled)
@@ -265,7 +265,7 @@ func TestTokenCacheRejectsBadTokens(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := newTokenCache(&authFakeSource{}, newMemoryStore(), cacheOptions{}, nil, &clock{})
-			defer c.close()
+			defer c.close(context.Background(), false)
 			_, err := c.newCredential(tt.tok, time.Now())
 			var ae *AuthError
 			require.True(t, errors.As(err, &ae))

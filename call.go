@@ -40,8 +40,9 @@ type callState struct {
 	wait     time.Duration    // the wait before the next attempt
 	class    codes.RetryClass // of the latest outcome
 
-	replayDue bool // the latest attempt got a 401 that Do should answer with a replay
-	replayed  bool // Do has replayed
+	replayDue    bool // the latest attempt got a 401 that Do should answer with a replay
+	replayed     bool // Do has replayed
+	scopeRefused bool // a 401 or 403 said insufficient_scope: last is the AuthError
 
 	last        error   // the typed error of the latest response
 	lastProblem problem // last as a problem, when it is one
@@ -171,6 +172,9 @@ func (c *Client) outcomeOf(s *callState, resp *http.Response, err error) outcome
 		return o
 	}
 	o := outcome{status: resp.StatusCode}
+	if s.credential != nil && o.status != http.StatusUnauthorized {
+		s.credential.accept() // the credential works (exos: the session is not just refused)
+	}
 	if o.status >= 200 && o.status <= 299 {
 		return o
 	}
@@ -184,7 +188,15 @@ func (c *Client) outcomeOf(s *callState, resp *http.Response, err error) outcome
 	if !ok && !errors.As(perr, &p) {
 		p = nil
 	}
+	secrets := c.secretsSent(s, resp)
+	if p != nil && len(secrets) > 0 {
+		p.scrub(secrets) // an API that echoes a credential must not put it in Error()
+	}
 	s.last, s.lastProblem = perr, p
+	if serr := scopeRefusal(resp, perr, secrets); serr != nil {
+		s.last, s.scopeRefused = serr, true // ends the call: a new token cannot add a scope
+		return o
+	}
 	o.class = classify(p, resp.StatusCode)
 	o.asked, _ = retryAfter(resp.Header, c.clock.current())
 	return o
@@ -232,6 +244,8 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	c.afterAttempt(s, o)
 	switch {
 	case o.status >= 200 && o.status <= 299:
+		return false, nil
+	case s.scopeRefused:
 		return false, nil
 	case o.status == http.StatusUnauthorized && c.auth != nil && !s.replayed:
 		s.replayDue = true // Do answers it: the retry loop knows nothing of auth

@@ -141,10 +141,12 @@ func New(opts ...Option) (*Client, error) {
 	return c, nil
 }
 
-// Close ends the auth session (exos logs out), bounded by a short timeout,
-// and closes the idle connections of the client's transport. From then on
-// Do returns ErrClosed and sends nothing; a call in flight stops before its
-// next attempt. Close is safe to call more than once.
+// Close ends the auth session (exos logs out, after waiting for a login in
+// flight: exos opens that session even when the client gives up on it),
+// bounded by a short timeout, and closes the idle connections of the
+// client's transport. From then on Do returns ErrClosed and sends nothing;
+// a call in flight stops before its next attempt. Close is safe to call
+// more than once.
 func (c *Client) Close() error {
 	c.closeOnce.Do(func() {
 		c.closed.Store(true)

@@ -24,8 +24,9 @@ import (
 //	RetryBackoff      429 (exos 300016, entrecode 1451)   any method; exponential backoff, Retry-After honoured
 //	RetryConcurrency  exos 400241, entrecode 373          any method; a short pause of 20–200 ms, growing
 //	RetryTransient    408, 502, 503, 504, network errors  GET, HEAD, OPTIONS, PUT, DELETE or with an
-//	                                                      Idempotency-Key header; any method when the
-//	                                                      connection could not even be dialled
+//	                  (HTTP/2 GOAWAY or a reset stream    Idempotency-Key header; any method when the
+//	                  included)                           server never processed it (no connection,
+//	                                                      HTTP/2 REFUSED_STREAM or GOAWAY below it)
 //	RetryNever        everything else                     not retried
 type RetryPolicy struct {
 	// MaxAttempts is the number of attempts, the first included; 1 turns
@@ -189,15 +190,23 @@ func transientNetError(err error) bool {
 	if (errors.As(err, &op) && op.Op == "remote error") || errors.As(err, &alert) || errors.As(err, &record) {
 		return false
 	}
+	if lost, _ := http2Loss(err); lost {
+		return true // GOAWAY and close, a reset stream: the HTTP/1.1 reset's equivalent
+	}
 	var ne net.Error
 	return errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
 }
 
-// nothingSent reports a failure to dial: the request never left, so even
-// a POST may be sent again.
+// nothingSent reports a request the server never processed, so that even
+// a POST may be sent again: the dial failed, or an HTTP/2 server refused
+// the stream (REFUSED_STREAM, or GOAWAY below it).
 func nothingSent(err error) bool {
 	var op *net.OpError
-	return errors.As(err, &op) && op.Op == "dial"
+	if errors.As(err, &op) && op.Op == "dial" {
+		return true
+	}
+	_, unprocessed := http2Loss(err)
+	return unprocessed
 }
 
 // retryCase is everything one retry decision depends on, for an API call,
