@@ -106,7 +106,11 @@ type retryError struct {
 }
 
 func (e *retryError) Error() string {
-	return "apierr: " + e.err.Error() + " (last response: " + e.last.Error() + ")"
+	msg := e.err.Error()
+	if !strings.HasPrefix(msg, "apierr: ") { // ErrClosed and auth errors have it
+		msg = "apierr: " + msg
+	}
+	return msg + " (last response: " + e.last.Error() + ")"
 }
 
 // Unwrap returns both errors, for errors.Is and errors.As.

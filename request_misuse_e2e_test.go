@@ -154,6 +154,18 @@ func TestDoAfterCloseReturnsErrClosedAndSendsNothing(t *testing.T) {
 		assert.Equal(t, sent, srv.Requests(), "nothing sent after Close")
 		assert.Equal(t, logins, srv.Logins(), "no login after Close")
 	})
+	t.Run("Close during a call's wait", func(t *testing.T) {
+		api := newRecordingAPI(t, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusServiceUnavailable) })
+		c := api.client(t, apierr.WithRetryPolicy(apierr.RetryPolicy{MaxAttempts: 3}))
+		apierr.SetWaitRecorder(c, func(time.Duration) { _ = c.Close() }) // Close runs while the call waits to retry
+		err := get(c)
+		require.ErrorIs(t, err, apierr.ErrClosed)
+		var p apierr.APIError
+		require.ErrorAs(t, err, &p, "the last response's error is kept")
+		assert.Equal(t, http.StatusServiceUnavailable, p.StatusCode())
+		assert.True(t, strings.HasPrefix(err.Error(), "apierr: client is closed (last response: "), err.Error())
+		assert.Equal(t, 1, api.count(), "no attempt after Close")
+	})
 	t.Run("no auth", func(t *testing.T) {
 		api := newRecordingAPI(t, nil)
 		c := api.client(t)
