@@ -26,9 +26,13 @@ func resolvePath(base *url.URL, baseURL, path string) (string, error) {
 }
 
 // plainPath reports a relative path made of characters that need no
-// escaping, without a scheme or dot segments.
+// escaping, without a scheme, dot segments or a fragment (an empty one
+// would be dropped by the slow path: never sent, but the URL would differ).
 func plainPath(p string) bool {
-	if i := strings.IndexAny(p, "?#"); i >= 0 {
+	if strings.IndexByte(p, '#') >= 0 {
+		return false
+	}
+	if i := strings.IndexByte(p, '?'); i >= 0 {
 		p = p[:i]
 	}
 	for i := 0; i < len(p); i++ {
