@@ -203,6 +203,7 @@ type authEnv struct {
 	log    *slog.Logger // nil: no logging
 	policy RetryPolicy  // retries token requests and logins too
 	clock  *clock       // the client's one time seam
+	obs    Observer     // nil: nothing is observed
 }
 
 // build returns the authenticator for env, or nil when no auth is configured.
@@ -216,7 +217,7 @@ func (a *authConfig) build(env authEnv) (authenticator, error) {
 	if err := checkPlainHTTP("base URL", env.base, a.plainHTTP); err != nil {
 		return nil, err
 	}
-	retry := endpointRetry{policy: env.policy, clock: env.clock}
+	retry := endpointRetry{policy: env.policy, clock: env.clock, obs: env.obs}
 	auth := &tokenAuth{origin: newAuthOrigin(env.base), log: env.log}
 	var src credentialSource
 	switch {
@@ -246,6 +247,9 @@ func (a *authConfig) build(env authEnv) (authenticator, error) {
 		src = x
 	}
 	auth.cache = newTokenCache(src, newMemoryStore(), a.cacheOptions(), env.log, env.clock)
+	if env.obs != nil {
+		auth.cache.obs = newAuthObserver(env.obs, src, env.clock)
+	}
 	if a.tok != nil && a.tok.AccessToken != "" {
 		// An expired token is not an error here: the first request refreshes it.
 		_ = auth.cache.seed(a.tok)
@@ -281,7 +285,7 @@ type tokenAuth struct {
 func (t *tokenAuth) authorize(ctx context.Context, req *http.Request) (*credential, error) {
 	if !t.origin.matches(req.URL) {
 		if t.log != nil {
-			t.log.LogAttrs(ctx, slog.LevelDebug, "apierr: no token for another origin", slog.String("host", req.URL.Host))
+			t.log.LogAttrs(ctx, slog.LevelDebug, "apierr: no token for another origin", slog.String("server.address", req.URL.Hostname()))
 		}
 		return nil, nil
 	}
@@ -321,7 +325,7 @@ func (t *tokenAuth) rejected(ctx context.Context, sent *credential, resp *http.R
 			return ae
 		}
 	}
-	t.cache.invalidate(sent.gen)
+	t.cache.invalidate(ctx, sent.gen)
 	if _, err := t.cache.get(ctx); err != nil {
 		return asAuthError("refresh", err).withRejected(prob)
 	}

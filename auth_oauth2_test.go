@@ -682,7 +682,7 @@ func TestNoTokenInLogsOrErrors(t *testing.T) {
 		{status: http.StatusUnauthorized, body: `{"error":"invalid_client","error_description":"secret ` + authTestSecret + `"}`},
 	}
 	srv.mu.Unlock()
-	a.cache.invalidate(a.cache.credentialInUse().gen)
+	a.cache.invalidate(context.Background(), a.cache.credentialInUse().gen)
 	_, err := a.authorize(ctx, authRequest(t, "https://api.example"))
 	require.Error(t, err)
 	texts = append(texts, err.Error(), fmt.Sprintf("%v %+v", err, err))

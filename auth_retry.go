@@ -17,6 +17,7 @@ import (
 type endpointRetry struct {
 	policy RetryPolicy
 	clock  *clock
+	obs    Observer // nil: nothing is observed
 }
 
 // attempt makes one request. It returns the token, or the typed error and
@@ -57,6 +58,9 @@ func (r endpointRetry) do(ctx context.Context, call attempt) (*oauth2.Token, err
 				err.hold = min(err.RetryAfter, r.policy.MaxRetryAfter)
 			}
 			return nil, err
+		}
+		if r.obs != nil && v.wait > 0 {
+			r.obs.Wait(ctx, WaitEvent{Reason: waitReasonOf(err.RetryAfter > 0, class), Duration: v.wait, Attempt: n + 1})
 		}
 		if r.clock.wait(ctx, "token endpoint", v.wait) != nil {
 			return nil, err

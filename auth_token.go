@@ -103,6 +103,7 @@ type tokenCache struct {
 	timeout time.Duration
 	hook    func(*oauth2.Token)
 	log     *slog.Logger
+	obs     *authObserver // nil: nothing is observed
 
 	refreshing atomic.Bool // a flight is running
 
@@ -112,6 +113,7 @@ type tokenCache struct {
 	failUntil time.Time //
 	bgNext    time.Time // no background refresh before this
 	closed    bool
+	rejected  bool // the API rejected the last credential: the next fetch replaces it
 
 	life context.Context // cancelled by close: ends every refresh
 	stop context.CancelFunc
@@ -174,8 +176,8 @@ func (t *tokenCache) refreshAhead(ctx context.Context, c *credential, now time.T
 	if t.flight != nil || t.closed || t.store.load() != c || now.Before(t.bgNext) {
 		return
 	}
-	t.debug("apierr: refreshing token ahead of expiry")
-	t.start(ctx, c.gen)
+	t.debug(ctx, "apierr: refreshing token ahead of expiry")
+	t.start(ctx, c.gen, AuthExpiring)
 }
 
 // wait returns a valid credential, waiting for a refresh when needed.
@@ -197,10 +199,14 @@ func (t *tokenCache) wait(ctx context.Context) (*credential, error) {
 		return nil, err
 	}
 	var after uint64
-	if c != nil {
-		after = c.gen
+	reason := AuthFirst
+	switch {
+	case c != nil:
+		after, reason = c.gen, AuthExpiring
+	case t.rejected:
+		reason = AuthRejected
 	}
-	f := t.start(ctx, after)
+	f := t.start(ctx, after, reason)
 	t.mu.Unlock()
 	select {
 	case <-f.done:
@@ -215,26 +221,27 @@ func (t *tokenCache) wait(ctx context.Context) (*credential, error) {
 
 // start returns the running flight or starts one to replace generation
 // after. t.mu must be held.
-func (t *tokenCache) start(ctx context.Context, after uint64) *flight {
+func (t *tokenCache) start(ctx context.Context, after uint64, reason AuthReason) *flight {
 	if t.flight != nil {
 		return t.flight
 	}
 	f := &flight{done: make(chan struct{})}
 	t.flight = f
+	t.rejected = false
 	t.refreshing.Store(true)
 	t.wg.Add(1)
-	go t.run(ctx, f, after)
+	go t.run(ctx, f, after, reason)
 	return f
 }
 
 // run performs one refresh. It keeps the caller's values but not its
 // cancellation: a caller giving up must not fail the refresh that others
 // wait for. Its own timeout and close bound it.
-func (t *tokenCache) run(ctx context.Context, f *flight, after uint64) {
+func (t *tokenCache) run(ctx context.Context, f *flight, after uint64, reason AuthReason) {
 	defer t.wg.Done()
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.timeout)
 	stop := context.AfterFunc(t.life, cancel)
-	cred, err := t.next(rctx, after)
+	cred, err := t.next(rctx, after, reason)
 	stop()
 	cancel()
 
@@ -242,7 +249,7 @@ func (t *tokenCache) run(ctx context.Context, f *flight, after uint64) {
 	now := t.current()
 	if err == nil {
 		t.failErr = nil
-		t.debug("apierr: token obtained", slog.Duration("valid_for", validFor(cred, now)))
+		t.debug(ctx, "apierr: token obtained", slog.Duration("apierr.token.valid_for", validFor(cred, now)))
 	} else {
 		var h failFast
 		t.bgNext = now.Add(softRetryGap)
@@ -250,7 +257,7 @@ func (t *tokenCache) run(ctx context.Context, f *flight, after uint64) {
 			t.failErr, t.failUntil = err, now.Add(h.failFastFor())
 			t.bgNext = later(t.bgNext, t.failUntil)
 		}
-		t.debug("apierr: token request failed", slog.String("error", err.Error()))
+		t.debug(ctx, "apierr: token request failed", slog.String("error.message", err.Error()))
 	}
 	t.flight = nil
 	t.refreshing.Store(false)
@@ -262,7 +269,7 @@ func (t *tokenCache) run(ctx context.Context, f *flight, after uint64) {
 
 // next gets the generation after the given one: from the store when
 // someone else fetched it, else by fetching it under the store's lease.
-func (t *tokenCache) next(ctx context.Context, after uint64) (*credential, error) {
+func (t *tokenCache) next(ctx context.Context, after uint64, reason AuthReason) (*credential, error) {
 	l, newer, err := t.store.acquire(ctx, after)
 	switch {
 	case err != nil:
@@ -271,7 +278,7 @@ func (t *tokenCache) next(ctx context.Context, after uint64) (*credential, error
 		return newer, nil
 	}
 	started := t.current()
-	tok, err := t.fetch(ctx)
+	tok, err := t.fetch(ctx, reason)
 	var cred *credential
 	if err == nil {
 		cred, err = t.newCredential(tok, started)
@@ -297,15 +304,26 @@ func (t *tokenCache) next(ctx context.Context, after uint64) (*credential, error
 // fetch is one token request or exos login, retries included (hook point
 // d: an observer starts and ends the token request's or login's span here;
 // the logout's is in endCredential).
-func (t *tokenCache) fetch(ctx context.Context) (*oauth2.Token, error) {
-	return t.src.fetch(ctx)
+func (t *tokenCache) fetch(ctx context.Context, reason AuthReason) (*oauth2.Token, error) {
+	if t.obs == nil {
+		return t.src.fetch(ctx)
+	}
+	var tok *oauth2.Token
+	err := t.obs.observe(ctx, t.obs.op, reason, t.obs.fetch, func(ctx context.Context) (err error) {
+		tok, err = t.src.fetch(ctx)
+		return err
+	})
+	return tok, err
 }
 
 // invalidate drops the credential of generation gen if it is still the
 // current one: a 401 to an older token must not discard a newer one.
-func (t *tokenCache) invalidate(gen uint64) bool {
+func (t *tokenCache) invalidate(ctx context.Context, gen uint64) bool {
 	if t.store.invalidate(gen) {
-		t.debug("apierr: token rejected by the API; getting a new one")
+		t.mu.Lock()
+		t.rejected = true
+		t.mu.Unlock()
+		t.debug(ctx, "apierr: token rejected by the API; getting a new one")
 		return true
 	}
 	return false
@@ -321,7 +339,12 @@ func (t *tokenCache) endCredential(ctx context.Context) error {
 	if c == nil || !t.store.invalidate(c.gen) {
 		return nil
 	}
-	return t.src.end(ctx, c)
+	if t.obs == nil || t.obs.logout.URL == "" {
+		return t.src.end(ctx, c)
+	}
+	return t.obs.observe(ctx, AuthLogout, AuthClose, t.obs.logout, func(ctx context.Context) error {
+		return t.src.end(ctx, c)
+	})
 }
 
 // refuse makes every caller fail fast with err, for as long as err asks
@@ -398,9 +421,9 @@ func (t *tokenCache) newCredential(tok *oauth2.Token, fetched time.Time) (*crede
 	return c, nil
 }
 
-func (t *tokenCache) debug(msg string, attrs ...slog.Attr) {
+func (t *tokenCache) debug(ctx context.Context, msg string, attrs ...slog.Attr) {
 	if t.log != nil {
-		t.log.LogAttrs(context.Background(), slog.LevelDebug, msg, attrs...)
+		t.log.LogAttrs(ctx, slog.LevelDebug, msg, append(attrs, slog.String("apierr.auth.op", t.src.op()))...)
 	}
 }
 

@@ -170,12 +170,12 @@ func TestTokenCacheInvalidateIsCompareAndSwap(t *testing.T) {
 	old, err := c.get(ctx)
 	require.NoError(t, err)
 
-	assert.True(t, c.invalidate(old.gen))
+	assert.True(t, c.invalidate(context.Background(), old.gen))
 	fresh, err := c.get(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, "Bearer tok-2", fresh.value)
 
-	assert.False(t, c.invalidate(old.gen), "a late 401 to the old token keeps the new one")
+	assert.False(t, c.invalidate(context.Background(), old.gen), "a late 401 to the old token keeps the new one")
 	assert.Same(t, fresh, c.credentialInUse())
 	assert.EqualValues(t, 2, src.fetches.Load())
 }
@@ -248,7 +248,7 @@ func TestTokenCacheHookSeesTokensInOrderBeforeUse(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		cr, err := c.get(context.Background())
 		require.NoError(t, err)
-		c.invalidate(cr.gen)
+		c.invalidate(context.Background(), cr.gen)
 	}
 	assert.Equal(t, []string{"tok-1", "tok-2", "tok-3"}, seen)
 }

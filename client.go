@@ -33,6 +33,7 @@ type Client struct {
 	log    *slog.Logger  // nil: no logging
 	policy RetryPolicy   // also applied to token-endpoint 429/5xx
 	auth   authenticator // nil: requests are sent as they are
+	obs    Observer      // nil: nothing is observed, and nothing is spent on it
 
 	baseURL    string                // base as text, ending in "/"
 	rc         *retryablehttp.Client // sends with the hooks in retry.go
@@ -118,6 +119,7 @@ func New(opts ...Option) (*Client, error) {
 		respLimit: cfg.respLimit,
 		userAgent: []string{cfg.userAgent},
 		clock:     &clock{},
+		obs:       cfg.observer,
 	}
 	if cfg.acceptLanguage != "" {
 		c.acceptLang = []string{cfg.acceptLanguage}
@@ -135,7 +137,7 @@ func New(opts ...Option) (*Client, error) {
 		PrepareRetry: c.prepareRetry,
 	}
 	var err error
-	if c.auth, err = cfg.auth.build(authEnv{base: c.base, hc: c.hc, log: c.log, policy: c.policy, clock: c.clock}); err != nil {
+	if c.auth, err = cfg.auth.build(authEnv{base: c.base, hc: c.hc, log: c.log, policy: c.policy, clock: c.clock, obs: c.obs}); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -244,6 +246,17 @@ func (c *Client) Do(req *http.Request, v any) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	if c.obs == nil {
+		return c.do(s, v)
+	}
+	c.observeCallStart(s)
+	resp, err := c.do(s, v)
+	c.observeCallEnd(s, resp, err)
+	return resp, err
+}
+
+// do is Do once the call is prepared.
+func (c *Client) do(s *callState, v any) (*http.Response, error) {
 	resp, err := c.send(s)
 	if s.replayDue {
 		// A 401 to the credential this call sent: the auth scheme invalidates

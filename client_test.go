@@ -366,13 +366,14 @@ func TestLoggingRedacts(t *testing.T) {
 	}
 	require.Len(t, lines, 3)
 	assert.Equal(t, "apierr: attempt", lines[0]["msg"])
-	assert.EqualValues(t, 503, lines[0]["status"])
-	assert.Equal(t, testBase+"x?access_token=REDACTED&page=2", lines[0]["url"])
+	assert.EqualValues(t, 503, lines[0]["http.response.status_code"])
+	assert.Equal(t, testBase+"x?access_token=REDACTED&page=2", lines[0]["url.full"])
 	assert.Equal(t, "apierr: retrying", lines[1]["msg"])
-	assert.Equal(t, "transient", lines[1]["class"])
-	assert.EqualValues(t, 100*time.Millisecond, lines[1]["wait"])
+	assert.Equal(t, "transient", lines[1]["apierr.retry.class"])
+	assert.Equal(t, "backoff", lines[1]["apierr.wait.reason"])
+	assert.EqualValues(t, 100*time.Millisecond, lines[1]["apierr.wait.duration"])
 	assert.Equal(t, "apierr: attempt", lines[2]["msg"])
-	assert.EqualValues(t, 2, lines[2]["attempt"])
+	assert.EqualValues(t, 2, lines[2]["apierr.attempt"])
 
 	t.Run("nothing below Debug", func(t *testing.T) {
 		var buf bytes.Buffer

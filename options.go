@@ -36,6 +36,7 @@ type config struct {
 	respLimit      int64
 	maxIdlePerHost int
 	maxIdleSet     bool
+	observer       Observer // nil: nothing is observed
 }
 
 func defaultConfig() config {
