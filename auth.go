@@ -447,22 +447,6 @@ func checkAbsoluteURL(what, raw string) error {
 	return nil
 }
 
-// resolveAuthURL resolves an exos login or logout URL against the base URL.
-func resolveAuthURL(base *url.URL, what, raw string, allowPlain bool) (*url.URL, error) {
-	ref, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil {
-		return nil, errors.New("apierr: WithExosSession: " + what + ": " + err.Error())
-	}
-	u := base.ResolveReference(ref)
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, errors.New("apierr: WithExosSession: " + what + ": need an http or https URL")
-	}
-	if err := checkPlainHTTP(what, u, allowPlain); err != nil {
-		return nil, err
-	}
-	return u, nil
-}
-
 func isLoopbackHost(host string) bool {
 	host = strings.TrimSuffix(strings.ToLower(host), ".")
 	if host == "localhost" || strings.HasSuffix(host, ".localhost") {

@@ -30,9 +30,6 @@ var (
 	ErrLoginThrottled = errors.New("apierr: login throttled")
 )
 
-// errAuthClosed is returned when a request needs a token after Close.
-var errAuthClosed = &AuthError{Op: "token", msg: "client is closed"}
-
 // AuthError reports that a request could not be authorised: a token request
 // or exos login failed, the API refused a fresh token, or the token lacks a
 // scope. It matches ErrUnauthorized and, when it applies, one of

@@ -24,8 +24,8 @@ import (
 // base64(APIKey + ":" + identifier) on every call, logs in again when exos
 // answers 300008, and logs out on Close.
 type ExosSession struct {
-	LoginURL  string // legacy …/ExosApiLogin/api/v1.0/login, or 4.3.3+ …/ExosAuth/api/v1/login; a path resolves against the base URL
-	LogoutURL string // …/ExosApi/api/v1.0/logins/logoutMyself; empty: no logout
+	LoginURL  string // legacy …/ExosApiLogin/api/v1.0/login, or 4.3.3+ …/ExosAuth/api/v1/login; a path is resolved as WithBaseURL says
+	LogoutURL string // …/ExosApi/api/v1.0/logins/logoutMyself, resolved as LoginURL; empty: no logout
 	APIKey    string
 	UserName  string
 	Password  string

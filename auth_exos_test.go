@@ -340,7 +340,8 @@ func TestExosCloseLogsOut(t *testing.T) {
 	assert.Equal(t, []string{req.Header.Get("Authorization")}, srv.logouts)
 
 	_, err = a.authorize(context.Background(), authRequest(t, srv.URL))
-	assert.ErrorIs(t, err, ErrUnauthorized, "no new session after Close")
+	assert.ErrorIs(t, err, ErrClosed, "no new session after Close")
+	assert.NotErrorIs(t, err, ErrUnauthorized)
 	assert.Equal(t, 1, srv.logins)
 }
 

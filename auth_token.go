@@ -185,7 +185,7 @@ func (t *tokenCache) wait(ctx context.Context) (*credential, error) {
 	t.mu.Lock()
 	if t.closed {
 		t.mu.Unlock()
-		return nil, errAuthClosed
+		return nil, ErrClosed
 	}
 	now := t.current()
 	c := t.store.load()
@@ -211,7 +211,7 @@ func (t *tokenCache) wait(ctx context.Context) (*credential, error) {
 	select {
 	case <-f.done:
 		if f.err == nil && t.isClosed() {
-			return nil, errAuthClosed // Close is ending this credential
+			return nil, ErrClosed // Close is ending this credential
 		}
 		return f.cred, f.err
 	case <-ctx.Done():
@@ -373,7 +373,7 @@ func (t *tokenCache) refuse(sent *credential, err error) bool {
 // the server opens even when the client gives up) is current for
 // endCredential to end; then, or at once without wait, it cancels what
 // still runs and waits for it. Callers waiting for that refresh get
-// errAuthClosed.
+// ErrClosed.
 func (t *tokenCache) close(ctx context.Context, wait bool) {
 	t.mu.Lock()
 	t.closed = true

@@ -229,8 +229,8 @@ func TestTokenCacheCloseEndsRefresh(t *testing.T) {
 	assert.ErrorIs(t, err, context.Canceled)
 
 	_, err = c.get(context.Background())
-	assert.ErrorIs(t, err, ErrUnauthorized)
-	assert.Contains(t, err.Error(), "closed")
+	assert.ErrorIs(t, err, ErrClosed)
+	assert.NotErrorIs(t, err, ErrUnauthorized, "a closed client is not an auth failure")
 }
 
 func TestTokenCacheHookSeesTokensInOrderBeforeUse(t *testing.T) {

@@ -48,7 +48,8 @@ type callState struct {
 	last        error   // the typed error of the latest response
 	lastProblem problem // last as a problem, when it is one
 
-	obs *callObservation // nil without an Observer (observe.go)
+	body limitedBody      // the 2xx body being decoded into v
+	obs  *callObservation // nil without an Observer (observe.go)
 }
 
 // callKey finds a callState in a context derived from it.
@@ -107,7 +108,11 @@ type retryError struct {
 }
 
 func (e *retryError) Error() string {
-	return "apierr: " + e.err.Error() + " (last response: " + e.last.Error() + ")"
+	msg := e.err.Error()
+	if !strings.HasPrefix(msg, "apierr: ") { // ErrClosed and auth errors have it
+		msg = "apierr: " + msg
+	}
+	return msg + " (last response: " + e.last.Error() + ")"
 }
 
 // Unwrap returns both errors, for errors.Is and errors.As.
@@ -134,6 +139,9 @@ func (c *Client) send(s *callState) (*http.Response, error) {
 // and the replay (hook point a: a throttle gate waits here). It authorises
 // the attempt: the credential may have changed since the last one.
 func (c *Client) beforeAttempt(s *callState, req *http.Request) error {
+	if c.closed.Load() {
+		return ErrClosed // Close ran during the call: no more attempts
+	}
 	if c.auth != nil {
 		cred, err := c.auth.authorize(s.Context, req) // it sends no token to another origin
 		if err != nil {
