@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"image/color"
 	"os"
+	"slices"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -21,15 +23,35 @@ type series struct {
 }
 
 // chartSeries are what a scenario's chart shows: what succeeded next to
-// what the server refused, and for the outage what was sent at all.
+// what the server refused.
 func (s Scenario) chartSeries() []series {
-	ok := series{"successes", color.RGBA{R: 0x1b, G: 0x9e, B: 0x3e, A: 0xff}, func(b Bucket) int64 { return b.OK }}
-	refused := series{s.Rejection + "s", color.RGBA{R: 0xd6, G: 0x27, B: 0x28, A: 0xff}, func(b Bucket) int64 { return s.rejected(b) }}
-	if s.OutageLen > 0 {
-		sent := series{"requests", color.RGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff}, func(b Bucket) int64 { return b.Requests }}
-		return []series{sent, ok, refused}
+	return []series{
+		{"successes", color.RGBA{R: 0x1b, G: 0x9e, B: 0x3e, A: 0xff}, func(b Bucket) int64 { return b.OK }},
+		{s.Rejection + "s", color.RGBA{R: 0xd6, G: 0x27, B: 0x28, A: 0xff}, func(b Bucket) int64 { return s.rejected(b) }},
 	}
-	return []series{ok, refused}
+}
+
+// chartTop is where the y axis ends: above every success count, but below
+// a few bursts of refusals that would flatten everything else (each panel
+// names its peak when it is clipped). The headroom keeps the legend off
+// the lines.
+func chartTop(results []Result, ser []series) float64 {
+	var okMax float64
+	var all []float64
+	for _, r := range results {
+		for _, b := range r.Buckets {
+			okMax = max(okMax, float64(ser[0].value(b)))
+			for _, sr := range ser {
+				all = append(all, float64(sr.value(b)))
+			}
+		}
+	}
+	slices.Sort(all)
+	var p99 float64
+	if len(all) > 0 {
+		p99 = all[(len(all)-1)*99/100]
+	}
+	return max(okMax, p99, 4) * 1.4
 }
 
 // WriteChart draws, one panel per client, what the server counted per
@@ -40,15 +62,11 @@ func WriteChart(path string, s Scenario, results []Result) error {
 		return errors.New("goodput: no results to chart")
 	}
 	ser := s.chartSeries()
-	var xMax, yMax float64
+	var xMax float64
 	for _, r := range results {
 		xMax = max(xMax, float64(len(r.Buckets))*BucketWidth.Seconds())
-		for _, b := range r.Buckets {
-			for _, sr := range ser {
-				yMax = max(yMax, float64(sr.value(b)))
-			}
-		}
 	}
+	top := chartTop(results, ser)
 	plots := make([][]*plot.Plot, len(results))
 	for i, r := range results {
 		p := plot.New()
@@ -57,18 +75,24 @@ func WriteChart(path string, s Scenario, results []Result) error {
 		p.X.Label.Text = "seconds since the run started"
 		p.Y.Label.Text = "per 100 ms"
 		p.X.Min, p.X.Max = 0, xMax
-		p.Y.Min, p.Y.Max = 0, yMax*1.05+1
+		p.Y.Min, p.Y.Max = 0, top
+		p.X.Tick.Marker = wholeTicks{}
+		p.Y.Tick.Marker = wholeTicks{}
 		if s.OutageLen > 0 {
-			if err := addOutageBand(p, s, yMax*1.05+1); err != nil {
+			if err := addOutageBand(p, s, top); err != nil {
 				return err
 			}
 		}
 		p.Add(plotter.NewGrid())
-		for _, sr := range ser {
+		var peak int64
+		lines := make([]*plotter.Line, len(ser))
+		for k, sr := range ser {
 			pts := make(plotter.XYs, len(r.Buckets))
 			for j, b := range r.Buckets {
+				v := sr.value(b)
+				peak = max(peak, v)
 				pts[j].X = float64(j) * BucketWidth.Seconds()
-				pts[j].Y = float64(sr.value(b))
+				pts[j].Y = min(float64(v), top)
 			}
 			line, err := plotter.NewLine(pts)
 			if err != nil {
@@ -76,8 +100,15 @@ func WriteChart(path string, s Scenario, results []Result) error {
 			}
 			line.Color = sr.color
 			line.Width = vg.Points(1.2)
-			p.Add(line)
+			lines[k] = line
 			p.Legend.Add(sr.name, line)
+		}
+		// Successes drawn last, on top of the refusals.
+		for k := len(lines) - 1; k >= 0; k-- {
+			p.Add(lines[k])
+		}
+		if float64(peak) > top {
+			p.Title.Text += fmt.Sprintf(" (peak of %d in 100 ms clipped)", peak)
 		}
 		p.Legend.Top = true
 		plots[i] = []*plot.Plot{p}
@@ -100,6 +131,20 @@ func WriteChart(path string, s Scenario, results []Result) error {
 		return err
 	}
 	return f.Close()
+}
+
+// wholeTicks are gonum's default ticks labelled without trailing zeros
+// (20, not 20.00).
+type wholeTicks struct{}
+
+func (wholeTicks) Ticks(lo, hi float64) []plot.Tick {
+	ticks := plot.DefaultTicks{}.Ticks(lo, hi)
+	for i := range ticks {
+		if ticks[i].Label != "" {
+			ticks[i].Label = strconv.FormatFloat(ticks[i].Value, 'f', -1, 64)
+		}
+	}
+	return ticks
 }
 
 // addOutageBand shades the outage.

@@ -15,7 +15,8 @@ import (
 // otherwise turn off), a RetryAfter callback that reads Retry-After
 // seconds, a condition for exos 400241 when the API is exos, and, when the
 // API wants tokens, the *http.Client of golang.org/x/oauth2's client
-// credentials config.
+// credentials config. Its logger is silenced, as retryablehttp's is: it
+// would print a line for every call that a cut or a deadline ends.
 type restyCaller struct {
 	c    *resty.Client
 	base string
@@ -26,7 +27,8 @@ func newResty(s Setup) (Caller, error) {
 	if s.OAuth != nil {
 		c = resty.NewWithClient(s.OAuth.Client(context.Background()))
 	}
-	c.SetRetryCount(3).
+	c.SetLogger(quietLogger{}).
+		SetRetryCount(3).
 		SetRetryAfter(retryAfterSeconds).
 		AddRetryCondition(func(r *resty.Response, err error) bool {
 			return err != nil || r != nil && (r.StatusCode() == http.StatusTooManyRequests || r.StatusCode() >= 500)
@@ -64,3 +66,10 @@ func (r restyCaller) Call(ctx context.Context, q Request) error {
 }
 
 func (r restyCaller) Close() { r.c.GetClient().CloseIdleConnections() }
+
+// quietLogger drops resty's log lines.
+type quietLogger struct{}
+
+func (quietLogger) Errorf(string, ...any) {}
+func (quietLogger) Warnf(string, ...any)  {}
+func (quietLogger) Debugf(string, ...any) {}

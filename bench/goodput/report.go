@@ -2,6 +2,7 @@ package goodput
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"time"
@@ -99,4 +100,32 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		return err
 	}
 	return WriteChecks(w, checks)
+}
+
+// ReadReport reads a report that the command wrote as JSON, so that its
+// table and charts can be drawn again without running the scenarios. The
+// scenarios are matched by name with Scenarios(), and the budget checks
+// are made again.
+func ReadReport(r io.Reader) (*Report, error) {
+	var rep Report
+	if err := json.NewDecoder(r).Decode(&rep); err != nil {
+		return nil, fmt.Errorf("goodput: reading a report: %w", err)
+	}
+	known := map[string]Scenario{}
+	for _, s := range Scenarios() {
+		known[s.Name] = s
+	}
+	for i := range rep.Scenarios {
+		sr := &rep.Scenarios[i]
+		s, ok := known[sr.Name]
+		if !ok {
+			return nil, fmt.Errorf("goodput: reading a report: unknown scenario %q", sr.Name)
+		}
+		sr.scenario = s
+		sr.Checks = nil
+		for _, m := range sr.Medians {
+			sr.Checks = append(sr.Checks, s.Checks(m)...)
+		}
+	}
+	return &rep, nil
 }

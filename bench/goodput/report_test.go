@@ -3,6 +3,7 @@ package goodput
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -111,12 +112,16 @@ func TestChecks(t *testing.T) {
 		assert.False(t, c.Pass, "%s: %s", c.Budget, c.Measured)
 	}
 
+	failFast := limit.Checks(Result{Calls: 3000, OK: 1045, Wall: 16600 * time.Millisecond})
+	assert.False(t, failFast[1].Pass, "a batch that failed does not meet the time budget by failing fast")
+	assert.Equal(t, "1.11× (the calls did not succeed)", failFast[1].Measured)
+
 	outage := OutageScenario(400, 10*time.Second, 4*time.Second, 2*time.Second, 5*time.Second)
-	oc := outage.Checks(Result{Calls: 4000, OK: 3960, ArrivedInOutage: 800, SentInOutage: 81})
+	oc := outage.Checks(Result{Calls: 4000, OK: 3960, ArrivedInOutage: 1800, SentInOutage: 181})
 	require.Len(t, oc, 2)
 	assert.True(t, oc[0].Pass, "99 %% succeed: %s", oc[0].Measured)
-	assert.False(t, oc[1].Pass, "81 of 800 is above 10 %%")
-	assert.Equal(t, "10.1 % (81 of 800)", oc[1].Measured)
+	assert.False(t, oc[1].Pass, "181 of 1,800 is above 10 %%")
+	assert.Equal(t, "10.1 % (181 of 1,800)", oc[1].Measured)
 
 	conflicts := ConflictScenario(2000, 32, 8, 4, 5*time.Millisecond)
 	cc := conflicts.Checks(Result{Calls: 2000, OK: 2000, Server: Bucket{Requests: 2500}})
@@ -133,7 +138,7 @@ func TestWriteTable(t *testing.T) {
 	results := []Result{
 		{Client: "apierr", Runs: 3, Calls: 3000, OK: 2999, Failed: 1, Rejected: 120, Server: Bucket{Requests: 3120},
 			Wall: 15500 * time.Millisecond, P50: 150 * time.Millisecond, P99: 1200 * time.Millisecond},
-		{Client: "go-retryablehttp", Runs: 3, CutRuns: 3, Calls: 3000, OK: 1213, Failed: 1787, Rejected: 4000,
+		{Client: "go-retryablehttp", Runs: 3, CutRuns: 2, Calls: 3000, OK: 1213, Failed: 1787, Rejected: 4000,
 			Server: Bucket{Requests: 5213}, Wall: 60 * time.Second, P50: 5 * time.Second, P99: 31 * time.Second},
 	}
 	var buf bytes.Buffer
@@ -143,7 +148,7 @@ func TestWriteTable(t *testing.T) {
 		"| client | ok | failed | 429s | attempts (per call) | wall | × ideal | p50 | p99 |\n" +
 		"| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n" +
 		"| apierr | 2,999 | 1 | 120 | 3,120 (1.04) | 15.50 s | 1.03× | 150 ms | 1.20 s |\n" +
-		"| go-retryablehttp | 1,213 | 1,787 | 4,000 | 5,213 (1.74) | 60.00 s (cut) | 4.00× | 5.00 s | 31.00 s |\n" +
+		"| go-retryablehttp | 1,213 | 1,787 | 4,000 | 5,213 (1.74) | 60.00 s (2 of 3 runs cut) | 4.00× | 5.00 s | 31.00 s |\n" +
 		"\n"
 	assert.Equal(t, want, buf.String())
 
@@ -181,6 +186,9 @@ func TestFormatting(t *testing.T) {
 	} {
 		assert.Equal(t, want, formatDuration(d), d.String())
 	}
+	for d, want := range map[time.Duration]string{5 * time.Millisecond: "5 ms", 1500 * time.Millisecond: "1.5 s", 10 * time.Second: "10 s"} {
+		assert.Equal(t, want, spaced(d))
+	}
 	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 58000: "58,000", 1234567: "1,234,567", -1234: "-1,234"} {
 		assert.Equal(t, want, thousands(n))
 	}
@@ -212,4 +220,33 @@ func TestWriteChart(t *testing.T) {
 
 	assert.Error(t, WriteChart(filepath.Join(dir, "none.png"), s, nil))
 	assert.Error(t, WriteChart(filepath.Join(dir, "no-such-dir", "x.png"), s, results))
+}
+
+func TestReadReport(t *testing.T) {
+	rep := Report{Reps: 3, Scenarios: []ScenarioReport{{
+		Name:    "conflicts",
+		Medians: []Result{{Scenario: "conflicts", Client: "apierr", Runs: 3, Calls: 2000, OK: 2000, Server: Bucket{Requests: 2600}}},
+		Checks:  []Check{{Budget: "stale", Pass: true}},
+	}}}
+	data, err := json.Marshal(rep)
+	require.NoError(t, err)
+
+	got, err := ReadReport(bytes.NewReader(data))
+	require.NoError(t, err)
+	require.Len(t, got.Scenarios, 1)
+	s := got.Scenarios[0]
+	assert.Equal(t, "conflicts", s.Scenario().Name, "the scenario is found by name")
+	assert.Equal(t, 315*time.Millisecond, s.Scenario().Ideal)
+	require.Len(t, s.Checks, 2, "the checks are made again, not read")
+	assert.False(t, s.Checks[1].Pass, "2,600 attempts for 2,000 calls is 1.30×")
+
+	var md bytes.Buffer
+	require.NoError(t, got.WriteMarkdown(&md))
+	assert.Contains(t, md.String(), "| apierr | 2,000 | 0 | 0 | 2,600 (1.30) |")
+	assert.Contains(t, md.String(), "| conflicts | apierr | attempts ≤ 1.25× calls | 1.30× | miss |")
+
+	_, err = ReadReport(strings.NewReader(`{"scenarios":[{"name":"nope"}]}`))
+	assert.EqualError(t, err, `goodput: reading a report: unknown scenario "nope"`)
+	_, err = ReadReport(strings.NewReader(`{"scenarios":`))
+	assert.ErrorContains(t, err, "goodput: reading a report: ")
 }

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"golang.org/x/oauth2/clientcredentials"
@@ -94,8 +95,8 @@ func ConflictScenario(calls, workers, resources, maxInFlight int, service time.D
 	return Scenario{
 		Name: "conflicts", Load: Closed, Workers: workers, Calls: calls, Cut: max(20*ideal, 10*time.Second),
 		Ideal: ideal, Rejection: "400241",
-		Title: fmt.Sprintf("exos 400241 when > %d in flight per person (%d persons, %v a write), %d goroutines, %s POSTs",
-			maxInFlight, resources, service, workers, thousands(calls)),
+		Title: fmt.Sprintf("exos 400241 when > %d in flight per person (%d persons, %s a write), %d goroutines, %s POSTs",
+			maxInFlight, resources, spaced(service), workers, thousands(calls)),
 		Budget: Budget{MinSuccess: 1, MaxAttemptRatio: 1.25},
 		server: func() *Server { return NewConflictServer(40*ideal+30*time.Second, maxInFlight, service) },
 		request: func(i int, rnd *rand.Rand) Request {
@@ -115,8 +116,8 @@ func OutageScenario(rate float64, run, from, length, callTimeout time.Duration) 
 	return Scenario{
 		Name: "outage", Load: Open, Rate: rate, Duration: run, CallTimeout: callTimeout,
 		Ideal: run, Rejection: "503", OutageFrom: from, OutageLen: length,
-		Title: fmt.Sprintf("503 for %v of a %v run at %g GET/s (open loop, %v deadline per call)",
-			length, run, rate, callTimeout),
+		Title: fmt.Sprintf("503 for %s of a %s run at %g GET/s (open loop, %s deadline per call)",
+			spaced(length), spaced(run), rate, spaced(callTimeout)),
 		Budget:  Budget{MinSuccess: 0.99, MaxOutageShare: 0.10},
 		server:  func() *Server { return NewOutageServer(run+2*callTimeout, from, length) },
 		request: getItem,
@@ -128,8 +129,8 @@ func OutageScenario(rate float64, run, from, length, callTimeout time.Duration) 
 func TokenScenario(workers int, run, lifetime time.Duration) Scenario {
 	return Scenario{
 		Name: "token", Load: Timed, Workers: workers, Duration: run, CallTimeout: 5 * time.Second, Rejection: "401",
-		Title: fmt.Sprintf("%v tokens from an OAuth2 token endpoint, %d goroutines calling for %v",
-			lifetime, workers, run),
+		Title: fmt.Sprintf("%s tokens from an OAuth2 token endpoint, %d goroutines calling for %s",
+			spaced(lifetime), workers, spaced(run)),
 		server:  func() *Server { return NewTokenServer(run+10*time.Second, lifetime) },
 		request: getItem,
 		oauth:   true,
@@ -186,6 +187,15 @@ func thousands(n int) string {
 	s := strconv.Itoa(n)
 	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
 		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// spaced writes a duration as a title does: "5 ms", "1.5 s".
+func spaced(d time.Duration) string {
+	s := d.String()
+	if i := strings.IndexFunc(s, func(r rune) bool { return r != '.' && (r < '0' || r > '9') }); i > 0 {
+		return s[:i] + " " + s[i:]
 	}
 	return s
 }

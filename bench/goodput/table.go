@@ -42,8 +42,11 @@ func (s Scenario) columns() []column {
 		cols = append(cols,
 			column{"wall", func(r Result) string {
 				w := formatDuration(r.Wall)
-				if r.CutRuns > 0 {
+				switch {
+				case r.CutRuns > 0 && r.CutRuns == r.Runs:
 					w += " (cut)"
+				case r.CutRuns > 0:
+					w += fmt.Sprintf(" (%d of %d runs cut)", r.CutRuns, r.Runs)
 				}
 				return w
 			}},

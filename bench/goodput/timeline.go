@@ -23,12 +23,12 @@ const (
 
 // Bucket is what a server received during one BucketWidth.
 type Bucket struct {
-	Requests     int64 `json:"requests"`
-	OK           int64 `json:"ok"`
-	Throttled    int64 `json:"throttled_429"`
-	Unavailable  int64 `json:"unavailable_503"`
-	Conflict     int64 `json:"conflict_400241"`
-	Unauthorized int64 `json:"unauthorized_401"`
+	Requests     int64 `json:"requests,omitempty"`
+	OK           int64 `json:"ok,omitempty"`
+	Throttled    int64 `json:"throttled_429,omitempty"`
+	Unavailable  int64 `json:"unavailable_503,omitempty"`
+	Conflict     int64 `json:"conflict_400241,omitempty"`
+	Unauthorized int64 `json:"unauthorized_401,omitempty"`
 }
 
 // add sums b into a.

@@ -46,6 +46,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	reps := fs.Int("reps", 3, "runs per scenario and client; the table shows medians")
 	out := fs.String("out", filepath.Join("..", "docs"), "directory for goodput.json and the charts; empty: write neither")
 	quiet := fs.Bool("q", false, "no progress lines on stderr")
+	from := fs.String("from", "", "run nothing: print the table and draw the charts of this goodput.json")
 	if err := fs.Parse(args); err != nil {
 		return usageError{err}
 	}
@@ -69,6 +70,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 
+	if *from != "" {
+		return redraw(*from, *out, stdout)
+	}
+
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	var progress io.Writer = stderr
@@ -89,9 +94,30 @@ func run(args []string, stdout, stderr io.Writer) error {
 	return writeFiles(*out, report, stdout)
 }
 
+// redraw prints the table of a report written before and draws its charts.
+func redraw(path, dir string, stdout io.Writer) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	report, err := goodput.ReadReport(f)
+	if err != nil {
+		return err
+	}
+	if err := report.WriteMarkdown(stdout); err != nil {
+		return err
+	}
+	if dir == "" {
+		return nil
+	}
+	_, err = writeCharts(dir, report, stdout)
+	return err
+}
+
 // writeFiles writes the JSON and the charts.
 func writeFiles(dir string, report *goodput.Report, stdout io.Writer) error {
-	data, err := json.MarshalIndent(report, "", "  ")
+	data, err := json.Marshal(report) // compact: the buckets make it long
 	if err != nil {
 		return err
 	}
@@ -99,19 +125,34 @@ func writeFiles(dir string, report *goodput.Report, stdout io.Writer) error {
 	if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
 		return err
 	}
-	written := []string{path}
+	charts, err := writeCharts(dir, report, nil)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(stdout, "wrote %s\n", strings.Join(append([]string{path}, charts...), ", "))
+	return err
+}
+
+// writeCharts draws the charts of the 429 + Retry-After and the outage
+// scenarios, when the report has them; with stdout, it says so.
+func writeCharts(dir string, report *goodput.Report, stdout io.Writer) ([]string, error) {
+	var written []string
 	for _, s := range report.Scenarios {
 		if s.Name != "limit" && s.Name != "outage" {
 			continue
 		}
 		path := filepath.Join(dir, "goodput-"+s.Name+".png")
 		if err := goodput.WriteChart(path, s.Scenario(), s.Medians); err != nil {
-			return err
+			return nil, err
 		}
 		written = append(written, path)
 	}
-	_, err = fmt.Fprintf(stdout, "wrote %s\n", strings.Join(written, ", "))
-	return err
+	if stdout != nil && len(written) > 0 {
+		if _, err := fmt.Fprintf(stdout, "wrote %s\n", strings.Join(written, ", ")); err != nil {
+			return nil, err
+		}
+	}
+	return written, nil
 }
 
 func scenarioNames() []string {

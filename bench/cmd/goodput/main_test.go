@@ -53,7 +53,7 @@ func TestRunConflicts(t *testing.T) {
 	require.NoError(t, run([]string{"-scenarios", "conflicts", "-clients", "apierr,resty", "-reps", "1", "-out", dir}, &stdout, &stderr))
 
 	out := stdout.String()
-	assert.Contains(t, out, "### exos 400241 when > 4 in flight per person (8 persons, 5ms a write), 32 goroutines, 2,000 POSTs — ideal 315 ms\n")
+	assert.Contains(t, out, "### exos 400241 when > 4 in flight per person (8 persons, 5 ms a write), 32 goroutines, 2,000 POSTs — ideal 315 ms\n")
 	assert.Contains(t, out, "\n| apierr | ")
 	assert.Contains(t, out, "\n| resty | ")
 	assert.NotContains(t, out, "go-retryablehttp", "only the clients asked for")
@@ -92,4 +92,29 @@ func TestRunConflicts(t *testing.T) {
 	assert.Len(t, s.Checks, 4, "two budgets for each of two clients")
 	_, err = os.Stat(filepath.Join(dir, "goodput-limit.png"))
 	assert.True(t, os.IsNotExist(err), "no chart for a scenario not run")
+}
+
+// -from prints the table of a saved report and draws its charts again.
+func TestRedraw(t *testing.T) {
+	dir := t.TempDir()
+	saved := filepath.Join(dir, "goodput.json")
+	report := `{"reps":1,"scenarios":[{"name":"outage","medians":[{"scenario":"outage","client":"apierr","runs":1,` +
+		`"calls":4000,"ok":3990,"failed":10,"wall_ns":10000000000,"arrived_in_outage":800,"sent_in_outage":40,` +
+		`"server":{"requests":4030,"ok":3990,"unavailable_503":40},"rejected":40,` +
+		`"buckets":[{"requests":40,"ok":40},{"requests":2,"unavailable_503":2}]}]}]}`
+	require.NoError(t, os.WriteFile(saved, []byte(report), 0o644))
+
+	var stdout, stderr bytes.Buffer
+	require.NoError(t, run([]string{"-from", saved, "-out", dir}, &stdout, &stderr))
+	out := stdout.String()
+	assert.Contains(t, out, "| apierr | 3,990 | 10 | 40 | 4,030 (1.01) | 40 / 800 | 10.00 s | 1.00× |")
+	assert.Contains(t, out, "| outage | apierr | ≥ 99 % succeed | 99.75 % | pass |")
+	assert.Contains(t, out, "| outage | apierr | sent during the outage ≤ 10 % of the calls due in it | 5.0 % (40 of 800) | pass |")
+	assert.Contains(t, out, "wrote "+filepath.Join(dir, "goodput-outage.png"))
+	_, err := os.Stat(filepath.Join(dir, "goodput-outage.png"))
+	assert.NoError(t, err)
+	assert.Empty(t, stderr.String(), "nothing was run")
+
+	err = run([]string{"-from", filepath.Join(dir, "missing.json")}, &stdout, &stderr)
+	assert.Error(t, err)
 }
