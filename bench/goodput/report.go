@@ -84,8 +84,17 @@ func RunAll(ctx context.Context, scenarios []Scenario, clients []Client, reps in
 	return rep, nil
 }
 
-// WriteMarkdown writes every scenario's table, then the budget checks.
+// WriteMarkdown writes the summary, every scenario's table, then the
+// budget checks.
 func (r *Report) WriteMarkdown(w io.Writer) error {
+	if len(r.Scenarios) > 0 {
+		if _, err := io.WriteString(w, "### Summary (medians)\n\n"); err != nil {
+			return err
+		}
+		if err := r.WriteSummary(w); err != nil {
+			return err
+		}
+	}
 	var checks []Check
 	for _, s := range r.Scenarios {
 		if err := WriteTable(w, s.scenario, s.Medians); err != nil {

@@ -250,3 +250,33 @@ func TestReadReport(t *testing.T) {
 	_, err = ReadReport(strings.NewReader(`{"scenarios":`))
 	assert.ErrorContains(t, err, "goodput: reading a report: ")
 }
+
+func TestWriteSummary(t *testing.T) {
+	limit := LimitScenario(3000, 32, 200, 20, time.Second)
+	outage := OutageScenario(400, 10*time.Second, 4*time.Second, 2*time.Second, 5*time.Second)
+	token := TokenScenario(64, 5*time.Second, 2*time.Second)
+	rep := &Report{Scenarios: []ScenarioReport{
+		{scenario: limit, Medians: []Result{
+			{Client: "apierr", OK: 2999, Failed: 1, Wall: 15500 * time.Millisecond, Rejected: 120, Server: Bucket{Requests: 3120}},
+			{Client: "resty", Runs: 3, OK: 1968, Failed: 1032, Wall: 60 * time.Second, CutRuns: 3, Rejected: 2123, Server: Bucket{Requests: 4135}},
+		}},
+		{scenario: outage, Medians: []Result{
+			{Client: "apierr", OK: 3990, Failed: 10, SentInOutage: 40},
+			{Client: "resty", OK: 3723, Failed: 277, SentInOutage: 2179},
+		}},
+		{scenario: token, Medians: []Result{
+			{Client: "apierr", OKPerSecond: 58000.4, TokenRequests: 5},
+			{Client: "resty + oauth2 client", OKPerSecond: 16000, TokenRequests: 80000},
+		}},
+	}}
+	var buf bytes.Buffer
+	require.NoError(t, rep.WriteSummary(&buf))
+	assert.Equal(t, "| scenario | apierr | resty | the limit |\n|---|---|---|---|\n"+
+		"| limit | 2,999 ok, 1 failed in 15.50 s, 120 429s, 3,120 attempts | 1,968 ok, 1,032 failed in 60.00 s (cut), 2,123 429s, 4,135 attempts | 3,000 ok in 15.00 s, 3,000 attempts |\n"+
+		"| outage | 3,990 ok, 10 failed, 40 sent in the outage | 3,723 ok, 277 failed, 2,179 sent in the outage | 4,000 ok, none sent in the outage |\n"+
+		"| token | 58,000 ok/s, 5 token requests | 16,000 ok/s, 80,000 token requests | — |\n\n", buf.String())
+
+	buf.Reset()
+	require.NoError(t, (&Report{}).WriteSummary(&buf))
+	assert.Empty(t, buf.String())
+}

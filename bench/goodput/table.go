@@ -41,14 +41,7 @@ func (s Scenario) columns() []column {
 	if s.Ideal > 0 {
 		cols = append(cols,
 			column{"wall", func(r Result) string {
-				w := formatDuration(r.Wall)
-				switch {
-				case r.CutRuns > 0 && r.CutRuns == r.Runs:
-					w += " (cut)"
-				case r.CutRuns > 0:
-					w += fmt.Sprintf(" (%d of %d runs cut)", r.CutRuns, r.Runs)
-				}
-				return w
+				return formatDuration(r.Wall) + cutNote(r)
 			}},
 			column{"× ideal", func(r Result) string { return fmt.Sprintf("%.2f×", r.Wall.Seconds()/s.Ideal.Seconds()) }},
 		)
@@ -130,5 +123,18 @@ func formatDuration(d time.Duration) string {
 		return strconv.FormatFloat(d.Seconds(), 'f', 2, 64) + " s"
 	default:
 		return strconv.FormatFloat(d.Seconds(), 'f', 0, 64) + " s"
+	}
+}
+
+// cutNote says when the cut ended a result's runs: " (cut)" when it ended
+// all of them.
+func cutNote(r Result) string {
+	switch {
+	case r.CutRuns <= 0:
+		return ""
+	case r.CutRuns >= r.Runs:
+		return " (cut)"
+	default:
+		return fmt.Sprintf(" (%d of %d runs cut)", r.CutRuns, r.Runs)
 	}
 }
