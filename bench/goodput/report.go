@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"strings"
 	"time"
 )
 
@@ -13,6 +15,9 @@ import (
 type Report struct {
 	Started time.Time `json:"started"`
 	Reps    int       `json:"reps"`
+	// Load is the machine's load average (/proc/loadavg: 1, 5 and 15
+	// minutes) when the runs started and ended; empty where unknown.
+	Load [2]string `json:"load,omitempty"`
 	// Scenarios, in the order run, with their results in client order.
 	Scenarios []ScenarioReport `json:"scenarios"`
 }
@@ -47,6 +52,7 @@ func RunAll(ctx context.Context, scenarios []Scenario, clients []Client, reps in
 		runs[i] = make([][]Result, len(clients))
 	}
 	rep := &Report{Started: time.Now().UTC(), Reps: reps}
+	rep.Load[0] = loadAverage()
 	for n := range reps {
 		for i, s := range scenarios {
 			for j, c := range clients {
@@ -66,6 +72,7 @@ func RunAll(ctx context.Context, scenarios []Scenario, clients []Client, reps in
 			}
 		}
 	}
+	rep.Load[1] = loadAverage()
 	for i, s := range scenarios {
 		sr := ScenarioReport{Name: s.Name, Title: s.Title, Ideal: int64(s.Ideal), scenario: s}
 		for j := range clients {
@@ -137,4 +144,17 @@ func ReadReport(r io.Reader) (*Report, error) {
 		}
 	}
 	return &rep, nil
+}
+
+// loadAverage reads the 1, 5 and 15 minute load averages on Linux; "" elsewhere.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return ""
+	}
+	return strings.Join(f[:3], " ")
 }

@@ -85,6 +85,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if report.Load[0] != "" {
+		fmt.Fprintf(stdout, "load average (1, 5, 15 min): %s at the start, %s at the end\n\n", report.Load[0], report.Load[1])
+	}
 	if err := report.WriteMarkdown(stdout); err != nil {
 		return err
 	}

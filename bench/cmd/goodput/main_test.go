@@ -58,6 +58,9 @@ func TestRunConflicts(t *testing.T) {
 	assert.Contains(t, out, "\n| resty | ")
 	assert.NotContains(t, out, "go-retryablehttp", "only the clients asked for")
 	assert.Contains(t, out, "### Budgets (DESIGN.md)")
+	if _, err := os.Stat("/proc/loadavg"); err == nil {
+		assert.Regexp(t, `load average \(1, 5, 15 min\): [0-9.]+ [0-9.]+ [0-9.]+ at the start, [0-9.]+ [0-9.]+ [0-9.]+ at the end`, out)
+	}
 	assert.Contains(t, out, "wrote "+filepath.Join(dir, "goodput.json"))
 	assert.Equal(t, 2, strings.Count(stderr.String(), "run 1/1 conflicts"), stderr.String())
 
