@@ -33,7 +33,7 @@ func (s Scenario) Checks(r Result) []Check {
 		done := float64(r.OK)/calls >= b.MinSuccess
 		measured := fmt.Sprintf("%.2f×", ratio)
 		if !done {
-			measured += " (the calls did not succeed)"
+			measured += " (only " + percent(float64(r.OK)/calls) + " succeeded)"
 		}
 		add(fmt.Sprintf("wall ≤ %.2f× %s", b.MaxWallRatio, formatDuration(s.Ideal)), measured, ratio <= b.MaxWallRatio && done)
 	}

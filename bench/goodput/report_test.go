@@ -114,7 +114,7 @@ func TestChecks(t *testing.T) {
 
 	failFast := limit.Checks(Result{Calls: 3000, OK: 1045, Wall: 16600 * time.Millisecond})
 	assert.False(t, failFast[1].Pass, "a batch that failed does not meet the time budget by failing fast")
-	assert.Equal(t, "1.11× (the calls did not succeed)", failFast[1].Measured)
+	assert.Equal(t, "1.11× (only 34.8 % succeeded)", failFast[1].Measured)
 
 	outage := OutageScenario(400, 10*time.Second, 4*time.Second, 2*time.Second, 5*time.Second)
 	oc := outage.Checks(Result{Calls: 4000, OK: 3960, ArrivedInOutage: 1800, SentInOutage: 181})
