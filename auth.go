@@ -203,6 +203,7 @@ type authEnv struct {
 	log    *slog.Logger // nil: no logging
 	policy RetryPolicy  // retries token requests and logins too
 	clock  *clock       // the client's one time seam
+	obs    Observer     // nil: nothing is observed
 }
 
 // build returns the authenticator for env, or nil when no auth is configured.
@@ -216,7 +217,7 @@ func (a *authConfig) build(env authEnv) (authenticator, error) {
 	if err := checkPlainHTTP("base URL", env.base, a.plainHTTP); err != nil {
 		return nil, err
 	}
-	retry := endpointRetry{policy: env.policy, clock: env.clock}
+	retry := endpointRetry{policy: env.policy, clock: env.clock, obs: env.obs}
 	auth := &tokenAuth{origin: newAuthOrigin(env.base), log: env.log}
 	var src credentialSource
 	switch {
@@ -246,6 +247,9 @@ func (a *authConfig) build(env authEnv) (authenticator, error) {
 		src = x
 	}
 	auth.cache = newTokenCache(src, newMemoryStore(), a.cacheOptions(), env.log, env.clock)
+	if env.obs != nil {
+		auth.cache.obs = newAuthObserver(env.obs, src, env.clock)
+	}
 	if a.tok != nil && a.tok.AccessToken != "" {
 		// An expired token is not an error here: the first request refreshes it.
 		_ = auth.cache.seed(a.tok)
@@ -281,7 +285,7 @@ type tokenAuth struct {
 func (t *tokenAuth) authorize(ctx context.Context, req *http.Request) (*credential, error) {
 	if !t.origin.matches(req.URL) {
 		if t.log != nil {
-			t.log.LogAttrs(ctx, slog.LevelDebug, "apierr: no token for another origin", slog.String("host", req.URL.Host))
+			t.log.LogAttrs(ctx, slog.LevelDebug, "apierr: no token for another origin", slog.String("server.address", req.URL.Hostname()))
 		}
 		return nil, nil
 	}
@@ -296,26 +300,81 @@ func (t *tokenAuth) authorize(ctx context.Context, req *http.Request) (*credenti
 	return c, nil
 }
 
-// rejected follows the Tapkey 401 guidance: a missing scope ends the request;
-// otherwise the generation that was sent is invalidated (if it is still the
-// current one), the next one obtained, and the request replayed once.
+// rejected follows the Tapkey 401 guidance: the generation that was sent
+// is invalidated (if it is still the current one), the next one obtained,
+// and the request replayed once. A 401 that says nothing about the token is
+// returned as it is: the request that got it carried none of ours (a
+// redirect to another origin), its code is a documented permission refusal
+// (the catalogue's Permission column), or the source says a new credential
+// cannot cure it. A missing scope never gets here: the call checks every
+// 401 and 403 for it first (scopeRefusal).
 func (t *tokenAuth) rejected(ctx context.Context, sent *credential, resp *http.Response, prob error) error {
-	if resp != nil {
-		if scope, desc, ok := insufficientScope(parseChallenges(resp.Header.Values("Www-Authenticate"))); ok {
-			return &AuthError{
-				Op: "request", Status: resp.StatusCode, Code: "insufficient_scope",
-				Description: desc, Scope: scope, Rejected: prob, kind: ErrInsufficientScope,
+	if sent == nil || !carried(resp, sent) || permissionRefusal(prob) || !t.cache.src.renews(prob) {
+		return rejectedAsIs(resp, prob) // no token of ours was refused, or a new one cannot help
+	}
+	if ss, ok := t.cache.src.(sessionSource); ok {
+		if ae := ss.freshRefusal(prob); ae != nil && t.cache.refuse(sent, ae) {
+			// Refused before any call succeeded with it: the configuration is
+			// wrong, and a new login would only open one more session.
+			t.debug(ctx, "apierr: the API refused a session just opened; ending it")
+			ectx, cancel := context.WithTimeout(context.WithoutCancel(ctx), closeTimeout)
+			defer cancel()
+			if err := t.cache.src.end(ectx, sent); err != nil {
+				t.debug(ctx, "apierr: ending the refused session failed", slog.String("error", err.Error()))
 			}
+			return ae
 		}
 	}
-	if sent == nil || !t.cache.src.renews(prob) {
-		return rejectedAsIs(resp, prob) // no token of ours was sent, or a new one cannot help
-	}
-	t.cache.invalidate(sent.gen)
+	t.cache.invalidate(ctx, sent.gen)
 	if _, err := t.cache.get(ctx); err != nil {
 		return asAuthError("refresh", err).withRejected(prob)
 	}
 	return nil
+}
+
+// carried reports whether the request that got resp (the last hop, after
+// redirects) was sent with sent. A hop to another origin has no token of
+// ours: containRedirects and net/http strip it.
+func carried(resp *http.Response, sent *credential) bool {
+	if resp == nil || resp.Request == nil {
+		return true // no way to tell: the request Do sent carried it
+	}
+	return resp.Request.Header.Get("Authorization") == sent.value
+}
+
+// scopeRefusal returns the *AuthError for a 401 or 403 whose
+// WWW-Authenticate says insufficient_scope (RFC 6750 section 3.1 says 403;
+// Tapkey sends 401), or nil. A new token with the same scopes cannot help,
+// so the request is neither refreshed nor replayed, on the first attempt as
+// on the replay. secrets are masked in what the challenge quotes.
+func scopeRefusal(resp *http.Response, prob error, secrets []string) error {
+	if resp.StatusCode != http.StatusUnauthorized && resp.StatusCode != http.StatusForbidden {
+		return nil
+	}
+	scope, desc, ok := insufficientScope(parseChallenges(resp.Header.Values("Www-Authenticate")))
+	if !ok {
+		return nil
+	}
+	return &AuthError{
+		Op: "request", Status: resp.StatusCode, Code: "insufficient_scope",
+		Description: scrubSecrets(desc, secrets), Scope: scrubSecrets(scope, secrets),
+		Rejected: prob, kind: ErrInsufficientScope,
+	}
+}
+
+// secrets are the scheme's own secrets that calls carry (exos: the API
+// key, and the password), which an API might echo in an error body.
+func (t *tokenAuth) secrets() []string {
+	if ss, ok := t.cache.src.(sessionSource); ok {
+		return ss.secrets()
+	}
+	return nil
+}
+
+func (t *tokenAuth) debug(ctx context.Context, msg string, attrs ...slog.Attr) {
+	if t.log != nil {
+		t.log.LogAttrs(ctx, slog.LevelDebug, msg, attrs...)
+	}
 }
 
 // rejectedAsIs returns the API's 401 itself, which matches ErrUnauthorized.
@@ -330,9 +389,12 @@ func rejectedAsIs(resp *http.Response, prob error) error {
 	return &AuthError{Op: "request", Status: status}
 }
 
-// close stops refreshing and ends the credential (exos logs out).
+// close stops refreshing and ends the credential (exos logs out). A
+// session source's login in flight is waited for (within ctx): exos opens
+// the session even when the client gives up, so it must be ended too.
 func (t *tokenAuth) close(ctx context.Context) error {
-	t.cache.close()
+	_, sessions := t.cache.src.(sessionSource)
+	t.cache.close(ctx, sessions)
 	return t.cache.endCredential(ctx)
 }
 
@@ -377,22 +439,6 @@ func checkAbsoluteURL(what, raw string) error {
 		return errors.New("apierr: " + what + ": need an absolute http or https URL")
 	}
 	return nil
-}
-
-// resolveAuthURL resolves an exos login or logout URL against the base URL.
-func resolveAuthURL(base *url.URL, what, raw string, allowPlain bool) (*url.URL, error) {
-	ref, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil {
-		return nil, errors.New("apierr: WithExosSession: " + what + ": " + err.Error())
-	}
-	u := base.ResolveReference(ref)
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, errors.New("apierr: WithExosSession: " + what + ": need an http or https URL")
-	}
-	if err := checkPlainHTTP(what, u, allowPlain); err != nil {
-		return nil, err
-	}
-	return u, nil
 }
 
 func isLoopbackHost(host string) bool {

@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/accessapi/apierr"
 	"github.com/accessapi/apierr/apierrtest"
+	"github.com/accessapi/apierr/codes/entrecode"
 	"github.com/accessapi/apierr/codes/exos"
 	"github.com/accessapi/apierr/codes/tapkey"
 	"github.com/accessapi/apierr/decode"
@@ -165,4 +167,149 @@ func TestAuthErrorsMatchUnauthorized(t *testing.T) {
 	assert.ErrorIs(t, err, apierr.ErrUnauthorized)
 	assert.False(t, errors.Is(err, apierr.ErrInsufficientScope))
 	assert.Equal(t, "apierr: token: 503 Service Unavailable", err.Error())
+}
+
+// TestForeignOrigin401KeepsToken is issue 10 item 3: after a redirect to
+// another origin (the token is stripped on that hop), a 401 there says
+// nothing about our token. Before the fix 5 calls made 6 token requests and
+// 10 requests to the other origin (each call replayed).
+func TestForeignOrigin401KeepsToken(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	tok := apierrtest.NewTapkey() // its token endpoint
+	defer tok.Close()
+	var foreign, foreignWithAuth int
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		foreign++ // one handler at a time: the calls below are sequential
+		if r.Header.Get("Authorization") != "" {
+			foreignWithAuth++
+		}
+		w.Header().Set("WWW-Authenticate", `Bearer realm="elsewhere"`)
+		w.WriteHeader(http.StatusUnauthorized)
+	}))
+	defer other.Close()
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+"/files/1", http.StatusFound)
+	}))
+	defer api.Close()
+	c, err := apierr.New(apierr.WithBaseURL(api.URL+"/api/v1"), apierr.WithDecoder(decode.Tapkey),
+		apierr.WithRetryPolicy(tinyPolicy), apierr.WithClientCredentials(tok.ClientCredentials()))
+	require.NoError(t, err)
+	defer c.Close()
+
+	for i := range 5 {
+		err := authGet(t, c, "files/1", nil)
+		require.Error(t, err, "call %d", i)
+		require.ErrorIs(t, err, apierr.ErrUnauthorized, "call %d: the other origin's 401 is returned as it is", i)
+	}
+	t.Logf("5 calls redirected to a 401 elsewhere: %d token requests, %d requests to the other origin",
+		tok.TokenRequests(), foreign)
+	assert.Equal(t, 0, foreignWithAuth, "the token never crossed origins")
+	assert.Equal(t, 1, tok.TokenRequests(), "the token was kept")
+	assert.Equal(t, 5, foreign, "no replay")
+}
+
+// TestPermission401KeepsToken is issue 10 item 4: a documented permission
+// code sent with 401 (entrecode 2410 "Insufficient rights", exos 300010 "User
+// has no authorization") is not about the token: no refresh, no replay.
+// Before the fix entrecode's 5 calls made 6 token requests and 10 API
+// requests (exos was excepted by a special case).
+func TestPermission401KeepsToken(t *testing.T) {
+	t.Run("entrecode 2410", func(t *testing.T) {
+		defer goleak.VerifyNone(t)
+		srv := apierrtest.NewEntrecode()
+		defer srv.Close()
+		c, err := apierr.New(apierr.WithBaseURL(srv.URL()), apierr.WithDecoder(decode.Entrecode),
+			apierr.WithRetryPolicy(tinyPolicy), apierr.WithClientCredentials(srv.ClientCredentials()))
+		require.NoError(t, err)
+		defer c.Close()
+		srv.Fail(entrecode.Code(2410), -1, apierrtest.Status(http.StatusUnauthorized))
+		for i := range 5 {
+			err := authGet(t, c, "api/12345678/entries", nil)
+			require.ErrorIs(t, err, entrecode.InsufficientRights, "call %d", i)
+			require.ErrorIs(t, err, apierr.ErrUnauthorized, "call %d", i)
+		}
+		t.Logf("entrecode 2410 as 401, 5 calls: %d token requests, %d API requests", srv.TokenRequests(), srv.Requests())
+		assert.Equal(t, 1, srv.TokenRequests())
+		assert.Equal(t, 5, srv.Requests())
+	})
+	t.Run("exos 300010", func(t *testing.T) {
+		defer goleak.VerifyNone(t)
+		srv := apierrtest.NewExos()
+		defer srv.Close()
+		c := newExosClient(t, srv, srv.Credentials().APIKey)
+		srv.Fail(exos.UserHasNoAuthorization, -1)
+		for i := range 5 {
+			err := authGet(t, c, "persons", nil)
+			require.ErrorIs(t, err, exos.UserHasNoAuthorization, "call %d", i)
+		}
+		t.Logf("exos 300010, 5 calls: %d logins, %d API requests", srv.Logins(), srv.Requests())
+		assert.Equal(t, 1, srv.Logins())
+		assert.Equal(t, 5, srv.Requests())
+		srv.ClearFaults() // the scripted 300010 would answer the logout too
+		require.NoError(t, c.Close())
+	})
+}
+
+// newTapkeyClient returns a client of the Tapkey fake with client
+// credentials for scope.
+func newTapkeyClient(t *testing.T, srv *apierrtest.Server[tapkey.Code], scope string) *apierr.Client {
+	t.Helper()
+	c, err := apierr.New(apierr.WithBaseURL(srv.URL()+"/api/v1"), apierr.WithDecoder(decode.Tapkey),
+		apierr.WithRetryPolicy(tinyPolicy), apierr.WithClientCredentials(srv.ClientCredentials(scope)))
+	require.NoError(t, err)
+	return c
+}
+
+// TestInsufficientScopeOnReplay is issue 10 item 5: when the replay with
+// the refreshed token gets 401 with error="insufficient_scope", the caller
+// gets ErrInsufficientScope naming the scope. Before the fix it was a plain
+// 401 that did not match ErrInsufficientScope.
+func TestInsufficientScopeOnReplay(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	srv := apierrtest.NewTapkey()
+	defer srv.Close()
+	c := newTapkeyClient(t, srv, "read:owners")
+	defer c.Close()
+	srv.Inject(1, apierrtest.ExpiredToken())
+	srv.Inject(1, apierrtest.InsufficientScope("write:grants"))
+	err := authGet(t, c, "Owners/o1/Grants", nil)
+	t.Logf("insufficient_scope on the replay: %v (token requests %d, attempts %d)",
+		err, srv.TokenRequests(), srv.Attempts("/api/v1/Owners/o1/Grants"))
+	require.Error(t, err)
+	assert.ErrorIs(t, err, apierr.ErrInsufficientScope)
+	assert.ErrorIs(t, err, apierr.ErrUnauthorized)
+	var ae *apierr.AuthError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, "write:grants", ae.Scope)
+	assert.Contains(t, err.Error(), `scope "write:grants" is missing`)
+	var p *apierr.Problem[tapkey.Code]
+	require.ErrorAs(t, err, &p, "the replay's 401 stays in the chain")
+	assert.Equal(t, 2, srv.TokenRequests(), "the first token and one refresh")
+	assert.Equal(t, 2, srv.Attempts("/api/v1/Owners/o1/Grants"), "the request and its one replay")
+}
+
+// TestInsufficientScopeWith403 is issue 10 item 6: RFC 6750 section 3.1
+// sends insufficient_scope with 403. It matches ErrInsufficientScope, names
+// the scope, and costs no refresh. Before the fix the 403 matched only
+// ErrForbidden.
+func TestInsufficientScopeWith403(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	srv := apierrtest.NewTapkey()
+	defer srv.Close()
+	c := newTapkeyClient(t, srv, "read:owners")
+	defer c.Close()
+	srv.Inject(1, apierrtest.InsufficientScope("write:grants"), apierrtest.Status(http.StatusForbidden))
+	err := authGet(t, c, "Owners/o1/Grants", nil)
+	t.Logf("insufficient_scope with 403: %v (token requests %d, attempts %d)",
+		err, srv.TokenRequests(), srv.Attempts("/api/v1/Owners/o1/Grants"))
+	require.Error(t, err)
+	assert.ErrorIs(t, err, apierr.ErrInsufficientScope)
+	assert.ErrorIs(t, err, apierr.ErrForbidden, "the API's 403 stays in the chain")
+	var ae *apierr.AuthError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, "write:grants", ae.Scope)
+	assert.Equal(t, http.StatusForbidden, ae.Status)
+	assert.Equal(t, 1, srv.TokenRequests(), "no refresh")
+	assert.Equal(t, 1, srv.Attempts("/api/v1/Owners/o1/Grants"), "no replay")
+	assert.False(t, errors.Is(err, apierr.ErrReauthRequired))
 }

@@ -13,19 +13,22 @@ import (
 // Auth sentinels: every *AuthError matches ErrUnauthorized, and the ones
 // below say why the client gave up.
 var (
-	// ErrInsufficientScope: the API answered 401 with error="insufficient_scope";
-	// a new token with the same scopes cannot help, so the request is not replayed.
+	// ErrInsufficientScope: the API answered 401 or 403 (RFC 6750 section 3.1),
+	// to the first attempt or to the replay, with error="insufficient_scope"; a
+	// new token with the same scopes cannot help, so the request is not replayed.
 	ErrInsufficientScope = errors.New("apierr: insufficient scope")
-	// ErrReauthRequired: the refresh token was refused (or there is none) and the
-	// grant cannot be started again without the user, or the credentials were refused.
+	// ErrReauthRequired: the identity provider refused the credentials or the
+	// refresh token (invalid_grant, invalid_client, unauthorized_client; exos
+	// 300003, and 300008 on a session just logged in), or there is no refresh
+	// token and the grant cannot be started again without the user: asking
+	// again cannot help. A token endpoint that cannot be reached or answers
+	// 5xx or 429 never matches it: that error matches its cause (the network
+	// error, ErrServer, ErrTooManyRequests).
 	ErrReauthRequired = errors.New("apierr: re-authentication needed")
 	// ErrLoginThrottled: exos refused logins for a while (300007 too many
 	// sessions, 300016 too many failed logins); callers fail fast until RetryAfter.
 	ErrLoginThrottled = errors.New("apierr: login throttled")
 )
-
-// errAuthClosed is returned when a request needs a token after Close.
-var errAuthClosed = &AuthError{Op: "token", msg: "client is closed"}
 
 // AuthError reports that a request could not be authorised: a token request
 // or exos login failed, the API refused a fresh token, or the token lacks a
@@ -90,9 +93,19 @@ func (e *AuthError) Error() string {
 	return b.String()
 }
 
-// Is reports whether target is ErrUnauthorized or the sentinel for e's reason.
+// Is reports whether target is ErrUnauthorized, the sentinel for e's
+// reason, or, when a token endpoint or login failed with 429 or 5xx, the
+// status sentinel of that cause (ErrTooManyRequests, ErrServer): an outage
+// is told apart from refused credentials.
 func (e *AuthError) Is(target error) bool {
-	return target == ErrUnauthorized || (e.kind != nil && target == e.kind)
+	if target == ErrUnauthorized || (e.kind != nil && target == e.kind) {
+		return true
+	}
+	if s, ok := target.(*statusError); ok && e.Op != "request" &&
+		(e.Status == http.StatusTooManyRequests || e.Status >= 500) {
+		return s.matches(e.Status)
+	}
+	return false
 }
 
 // Unwrap returns the cause and the API's rejected response, so that

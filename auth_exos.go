@@ -24,8 +24,8 @@ import (
 // base64(APIKey + ":" + identifier) on every call, logs in again when exos
 // answers 300008, and logs out on Close.
 type ExosSession struct {
-	LoginURL  string // legacy …/ExosApiLogin/api/v1.0/login, or 4.3.3+ …/ExosAuth/api/v1/login; a path resolves against the base URL
-	LogoutURL string // …/ExosApi/api/v1.0/logins/logoutMyself; empty: no logout
+	LoginURL  string // legacy …/ExosApiLogin/api/v1.0/login, or 4.3.3+ …/ExosAuth/api/v1/login; a path is resolved as WithBaseURL says
+	LogoutURL string // …/ExosApi/api/v1.0/logins/logoutMyself, resolved as LoginURL; empty: no logout
 	APIKey    string
 	UserName  string
 	Password  string
@@ -94,8 +94,25 @@ type exosSource struct {
 
 func (x *exosSource) op() string { return "login" }
 
-// renews: a new login cures 300008 or a 401 without a code, nothing else.
+// renews: a new login cures 300008 or a 401 without a code, which say the
+// session is gone. After any other 401 the session is still open on the
+// server, and a new login would open a second one. (A permission code sent
+// as 401 never gets here: the catalogue says so, for every API.)
 func (x *exosSource) renews(prob error) bool { return exosRelogin(prob) }
+
+// freshRefusal: 300008 to a session that no call has succeeded with means
+// the API key (or the identifier scheme) is wrong, not that the session
+// expired. Callers fail fast with ErrReauthRequired for LockoutWait.
+func (x *exosSource) freshRefusal(prob error) *AuthError {
+	if !exosRelogin(prob) {
+		return nil
+	}
+	return &AuthError{
+		Op: "request", Status: http.StatusUnauthorized, Code: exosUnknownKey.String(),
+		Description: "exos refused the session it had just opened: check the API key and the scheme",
+		RetryAfter:  x.s.LockoutWait, Rejected: prob, kind: ErrReauthRequired, hold: x.s.LockoutWait,
+	}
+}
 
 // end logs the session out.
 func (x *exosSource) end(ctx context.Context, c *credential) error { return x.logout(ctx, c.header) }
@@ -170,6 +187,7 @@ func (x *exosSource) loginRequest(ctx context.Context) (*http.Request, error) {
 // while: each new attempt would count as one more failed login.
 func (x *exosSource) loginError(resp *http.Response, body []byte) *AuthError {
 	p := exosLoginProblem(resp, body)
+	p.scrub(x.secrets()) // its Error() is reachable with errors.As
 	ae := &AuthError{Op: "login", Status: p.Status, Err: p, RetryAfter: p.RetryAfter}
 	if p.Code != 0 {
 		ae.Code = p.Code.String()
@@ -217,7 +235,9 @@ func (x *exosSource) logout(ctx context.Context, header []string) error {
 		return nil
 	}
 	p := exosLoginProblem(resp, body)
-	ae := &AuthError{Op: "logout", Status: p.Status, Err: p, Description: scrubSecrets(p.Title, x.secrets())}
+	secrets := appendAuthSecrets(x.secrets(), header) // the session it names, too
+	p.scrub(secrets)
+	ae := &AuthError{Op: "logout", Status: p.Status, Err: p, Description: p.Title}
 	if p.Code != 0 {
 		ae.Code = p.Code.String()
 	}
@@ -305,9 +325,8 @@ func exosLoginProblem(resp *http.Response, body []byte) *Problem[exos.Code] {
 	return newProblemFrom(resp, body, e, exosCode)
 }
 
-// exosRelogin reports whether a 401 from exos calls for a new login: 300008,
-// or a body without a code. Any other code (300010 no authorisation) would
-// fail again with a new identifier.
+// exosRelogin reports whether a 401 from exos says the session is unknown:
+// 300008, or a body without a code.
 func exosRelogin(prob error) bool {
 	if errors.Is(prob, exosUnknownKey) {
 		return true

@@ -182,15 +182,21 @@ func TestExosUnknownIdentifierLogsInAgain(t *testing.T) {
 	srv := newExosTestServer(t)
 	a := buildTestAuth(t, srv.URL, srv.Client(), nil, WithExosSession(srv.session(true)))
 	ctx := context.Background()
-	cred, err := a.authorize(ctx, authRequest(t, srv.URL))
+	first := authRequest(t, srv.URL)
+	cred, err := a.authorize(ctx, first)
 	require.NoError(t, err)
+	resp, err := srv.Client().Do(first)
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	cred.accept() // as the call records it: the session works
 
 	srv.mu.Lock()
 	clear(srv.sessions) // the session timed out on the server
 	srv.mu.Unlock()
 	req := authRequest(t, srv.URL)
 	req.Header["Authorization"] = []string{cred.value}
-	resp, err := srv.Client().Do(req)
+	resp, err = srv.Client().Do(req)
 	require.NoError(t, err)
 	body, _ := io.ReadAll(resp.Body)
 	_ = resp.Body.Close()
@@ -312,6 +318,10 @@ func TestExosLoginErrorHasNoPassword(t *testing.T) {
 	assert.NotContains(t, err.Error(), exosTestPassword)
 	assert.Contains(t, err.Error(), "100014")
 	assert.ErrorIs(t, err, exos.Code(100014))
+	var p *Problem[exos.Code]
+	require.ErrorAs(t, err, &p)
+	assert.NotContains(t, p.Error(), exosTestPassword, "the login's Problem, reached with errors.As")
+	assert.Contains(t, string(p.Body), exosTestPassword, "Body stays raw")
 }
 
 func TestExosCloseLogsOut(t *testing.T) {
@@ -330,7 +340,8 @@ func TestExosCloseLogsOut(t *testing.T) {
 	assert.Equal(t, []string{req.Header.Get("Authorization")}, srv.logouts)
 
 	_, err = a.authorize(context.Background(), authRequest(t, srv.URL))
-	assert.ErrorIs(t, err, ErrUnauthorized, "no new session after Close")
+	assert.ErrorIs(t, err, ErrClosed, "no new session after Close")
+	assert.NotErrorIs(t, err, ErrUnauthorized)
 	assert.Equal(t, 1, srv.logins)
 }
 

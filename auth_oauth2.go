@@ -106,6 +106,21 @@ func refusedGrant(e *AuthError) bool {
 	return false
 }
 
+// refusedCredentials reports whether the token endpoint refused the
+// client or the grant itself (RFC 6749 section 5.2), which asking again
+// cannot change: invalid_client, unauthorized_client, invalid_grant, or a
+// bare 401 (the client's authentication failed). An outage (5xx, 429, no
+// answer) is never a refusal.
+func refusedCredentials(e *AuthError) bool {
+	switch e.Code {
+	case "invalid_client", "unauthorized_client", "invalid_grant":
+		return e.Status < 500 && e.Status != http.StatusTooManyRequests
+	case "":
+		return e.Status == http.StatusUnauthorized
+	}
+	return false
+}
+
 // tokenError turns what golang.org/x/oauth2 returned into an *AuthError
 // and says whether a new attempt may help. It never uses
 // RetrieveError.Error, which quotes the response body.
@@ -126,6 +141,9 @@ func tokenError(op string, err error, secrets []string) (*AuthError, bool) {
 		}
 		if ae.Status == 0 {
 			ae.msg = "the token endpoint returned an error"
+		}
+		if refusedCredentials(ae) {
+			ae.kind = ErrReauthRequired
 		}
 		return ae, ae.Status == http.StatusTooManyRequests || ae.Status >= 500
 	}

@@ -524,7 +524,7 @@ func TestInsufficientScopeEndsWithoutRefresh(t *testing.T) {
 
 	resp, prob := authProblem(http.Header{"Www-Authenticate": {
 		`Bearer realm="tapkey", error="insufficient_scope", scope="write:grants", error_description="The token lacks a scope"`}})
-	err = a.rejected(ctx, cred, resp, prob)
+	err = scopeRefusal(resp, prob, nil) // Do asks before rejected, which is never called
 	require.Error(t, err)
 	assert.ErrorIs(t, err, ErrInsufficientScope)
 	assert.ErrorIs(t, err, ErrUnauthorized)
@@ -682,7 +682,7 @@ func TestNoTokenInLogsOrErrors(t *testing.T) {
 		{status: http.StatusUnauthorized, body: `{"error":"invalid_client","error_description":"secret ` + authTestSecret + `"}`},
 	}
 	srv.mu.Unlock()
-	a.cache.invalidate(a.cache.credentialInUse().gen)
+	a.cache.invalidate(context.Background(), a.cache.credentialInUse().gen)
 	_, err := a.authorize(ctx, authRequest(t, "https://api.example"))
 	require.Error(t, err)
 	texts = append(texts, err.Error(), fmt.Sprintf("%v %+v", err, err))

@@ -17,6 +17,7 @@ import (
 type endpointRetry struct {
 	policy RetryPolicy
 	clock  *clock
+	obs    Observer // nil: nothing is observed
 }
 
 // attempt makes one request. It returns the token, or the typed error and
@@ -26,7 +27,7 @@ type attempt func(ctx context.Context) (*oauth2.Token, *AuthError, bool)
 // do runs call until it succeeds, fails for good or the attempts run out.
 // When it stops while the server asked for a wait (too long for the policy
 // or the deadline, or no attempts left), the error holds that wait, so that
-// the cache fails fast until it is over.
+// the cache fails fast until it is over or MaxRetryAfter has passed.
 func (r endpointRetry) do(ctx context.Context, call attempt) (*oauth2.Token, error) {
 	for n := 1; ; n++ {
 		tok, err, again := call(ctx)
@@ -51,9 +52,15 @@ func (r endpointRetry) do(ctx context.Context, call attempt) (*oauth2.Token, err
 		})
 		if !v.retry {
 			if err.RetryAfter > 0 && err.hold == 0 {
-				err.hold = err.RetryAfter
+				// Callers fail fast while the server asked, but never longer
+				// than MaxRetryAfter: one header must not lock the client
+				// out for a year.
+				err.hold = min(err.RetryAfter, r.policy.MaxRetryAfter)
 			}
 			return nil, err
+		}
+		if r.obs != nil && v.wait > 0 {
+			r.obs.Wait(ctx, WaitEvent{Reason: waitReasonOf(err.RetryAfter > 0, class), Duration: v.wait, Attempt: n + 1})
 		}
 		if r.clock.wait(ctx, "token endpoint", v.wait) != nil {
 			return nil, err

@@ -28,6 +28,16 @@ type credential struct {
 	header []string // []string{value}; never modified
 	softAt time.Time
 	hardAt time.Time // zero: the credential does not expire
+
+	accepted atomic.Bool // a call sent with it got an answer other than 401
+}
+
+// accept records that the API answered a call sent with c with something
+// other than 401: c works. The store is skipped once it holds.
+func (c *credential) accept() {
+	if !c.accepted.Load() {
+		c.accepted.Store(true)
+	}
 }
 
 // credentialSource obtains a new credential: the token endpoint, a token
@@ -46,6 +56,20 @@ type credentialSource interface {
 	// end releases a credential the client no longer uses, on Close (exos:
 	// logout). It is called at most once per credential.
 	end(ctx context.Context, c *credential) error
+}
+
+// sessionSource is a credentialSource whose fetch opens a session on the
+// server (exos login) that end must close, so that no path leaves one open.
+type sessionSource interface {
+	credentialSource
+	// freshRefusal returns the error to fail with when the API refuses,
+	// with prob, a credential that no call has succeeded with yet (the
+	// configuration is wrong: exos 300008 to a session just opened), or nil
+	// when prob does not say that. Callers fail fast with it for as long as
+	// it asks (failFast).
+	freshRefusal(prob error) *AuthError
+	// secrets are what calls carry besides the credential (the API key).
+	secrets() []string
 }
 
 // failFast is met by a fetch's error that asks the cache to fail every
@@ -79,6 +103,7 @@ type tokenCache struct {
 	timeout time.Duration
 	hook    func(*oauth2.Token)
 	log     *slog.Logger
+	obs     *authObserver // nil: nothing is observed
 
 	refreshing atomic.Bool // a flight is running
 
@@ -88,6 +113,7 @@ type tokenCache struct {
 	failUntil time.Time //
 	bgNext    time.Time // no background refresh before this
 	closed    bool
+	rejected  bool // the API rejected the last credential: the next fetch replaces it
 
 	life context.Context // cancelled by close: ends every refresh
 	stop context.CancelFunc
@@ -150,8 +176,8 @@ func (t *tokenCache) refreshAhead(ctx context.Context, c *credential, now time.T
 	if t.flight != nil || t.closed || t.store.load() != c || now.Before(t.bgNext) {
 		return
 	}
-	t.debug("apierr: refreshing token ahead of expiry")
-	t.start(ctx, c.gen)
+	t.debug(ctx, "apierr: refreshing token ahead of expiry")
+	t.start(ctx, c.gen, AuthExpiring)
 }
 
 // wait returns a valid credential, waiting for a refresh when needed.
@@ -159,7 +185,7 @@ func (t *tokenCache) wait(ctx context.Context) (*credential, error) {
 	t.mu.Lock()
 	if t.closed {
 		t.mu.Unlock()
-		return nil, errAuthClosed
+		return nil, ErrClosed
 	}
 	now := t.current()
 	c := t.store.load()
@@ -173,13 +199,20 @@ func (t *tokenCache) wait(ctx context.Context) (*credential, error) {
 		return nil, err
 	}
 	var after uint64
-	if c != nil {
-		after = c.gen
+	reason := AuthFirst
+	switch {
+	case c != nil:
+		after, reason = c.gen, AuthExpiring
+	case t.rejected:
+		reason = AuthRejected
 	}
-	f := t.start(ctx, after)
+	f := t.start(ctx, after, reason)
 	t.mu.Unlock()
 	select {
 	case <-f.done:
+		if f.err == nil && t.isClosed() {
+			return nil, ErrClosed // Close is ending this credential
+		}
 		return f.cred, f.err
 	case <-ctx.Done():
 		return nil, ctx.Err()
@@ -188,26 +221,27 @@ func (t *tokenCache) wait(ctx context.Context) (*credential, error) {
 
 // start returns the running flight or starts one to replace generation
 // after. t.mu must be held.
-func (t *tokenCache) start(ctx context.Context, after uint64) *flight {
+func (t *tokenCache) start(ctx context.Context, after uint64, reason AuthReason) *flight {
 	if t.flight != nil {
 		return t.flight
 	}
 	f := &flight{done: make(chan struct{})}
 	t.flight = f
+	t.rejected = false
 	t.refreshing.Store(true)
 	t.wg.Add(1)
-	go t.run(ctx, f, after)
+	go t.run(ctx, f, after, reason)
 	return f
 }
 
 // run performs one refresh. It keeps the caller's values but not its
 // cancellation: a caller giving up must not fail the refresh that others
 // wait for. Its own timeout and close bound it.
-func (t *tokenCache) run(ctx context.Context, f *flight, after uint64) {
+func (t *tokenCache) run(ctx context.Context, f *flight, after uint64, reason AuthReason) {
 	defer t.wg.Done()
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.timeout)
 	stop := context.AfterFunc(t.life, cancel)
-	cred, err := t.next(rctx, after)
+	cred, err := t.next(rctx, after, reason)
 	stop()
 	cancel()
 
@@ -215,7 +249,7 @@ func (t *tokenCache) run(ctx context.Context, f *flight, after uint64) {
 	now := t.current()
 	if err == nil {
 		t.failErr = nil
-		t.debug("apierr: token obtained", slog.Duration("valid_for", validFor(cred, now)))
+		t.debug(ctx, "apierr: token obtained", slog.Duration("apierr.token.valid_for", validFor(cred, now)))
 	} else {
 		var h failFast
 		t.bgNext = now.Add(softRetryGap)
@@ -223,7 +257,7 @@ func (t *tokenCache) run(ctx context.Context, f *flight, after uint64) {
 			t.failErr, t.failUntil = err, now.Add(h.failFastFor())
 			t.bgNext = later(t.bgNext, t.failUntil)
 		}
-		t.debug("apierr: token request failed", slog.String("error", err.Error()))
+		t.debug(ctx, "apierr: token request failed", slog.String("error.message", err.Error()))
 	}
 	t.flight = nil
 	t.refreshing.Store(false)
@@ -235,7 +269,7 @@ func (t *tokenCache) run(ctx context.Context, f *flight, after uint64) {
 
 // next gets the generation after the given one: from the store when
 // someone else fetched it, else by fetching it under the store's lease.
-func (t *tokenCache) next(ctx context.Context, after uint64) (*credential, error) {
+func (t *tokenCache) next(ctx context.Context, after uint64, reason AuthReason) (*credential, error) {
 	l, newer, err := t.store.acquire(ctx, after)
 	switch {
 	case err != nil:
@@ -244,7 +278,7 @@ func (t *tokenCache) next(ctx context.Context, after uint64) (*credential, error
 		return newer, nil
 	}
 	started := t.current()
-	tok, err := t.fetch(ctx)
+	tok, err := t.fetch(ctx, reason)
 	var cred *credential
 	if err == nil {
 		cred, err = t.newCredential(tok, started)
@@ -270,15 +304,26 @@ func (t *tokenCache) next(ctx context.Context, after uint64) (*credential, error
 // fetch is one token request or exos login, retries included (hook point
 // d: an observer starts and ends the token request's or login's span here;
 // the logout's is in endCredential).
-func (t *tokenCache) fetch(ctx context.Context) (*oauth2.Token, error) {
-	return t.src.fetch(ctx)
+func (t *tokenCache) fetch(ctx context.Context, reason AuthReason) (*oauth2.Token, error) {
+	if t.obs == nil {
+		return t.src.fetch(ctx)
+	}
+	var tok *oauth2.Token
+	err := t.obs.observe(ctx, t.obs.op, reason, t.obs.fetch, func(ctx context.Context) (err error) {
+		tok, err = t.src.fetch(ctx)
+		return err
+	})
+	return tok, err
 }
 
 // invalidate drops the credential of generation gen if it is still the
 // current one: a 401 to an older token must not discard a newer one.
-func (t *tokenCache) invalidate(gen uint64) bool {
+func (t *tokenCache) invalidate(ctx context.Context, gen uint64) bool {
 	if t.store.invalidate(gen) {
-		t.debug("apierr: token rejected by the API; getting a new one")
+		t.mu.Lock()
+		t.rejected = true
+		t.mu.Unlock()
+		t.debug(ctx, "apierr: token rejected by the API; getting a new one")
 		return true
 	}
 	return false
@@ -294,16 +339,57 @@ func (t *tokenCache) endCredential(ctx context.Context) error {
 	if c == nil || !t.store.invalidate(c.gen) {
 		return nil
 	}
-	return t.src.end(ctx, c)
+	if t.obs == nil || t.obs.logout.URL == "" {
+		return t.src.end(ctx, c)
+	}
+	return t.obs.observe(ctx, AuthLogout, AuthClose, t.obs.logout, func(ctx context.Context) error {
+		return t.src.end(ctx, c)
+	})
 }
 
-// close stops the running refresh and waits for it to end.
-func (t *tokenCache) close() {
+// refuse makes every caller fail fast with err, for as long as err asks
+// (failFast), instead of fetching a new credential, and drops sent, when
+// sent is still current and no call has succeeded with it. It reports
+// whether it did; only the caller it did it for ends sent.
+func (t *tokenCache) refuse(sent *credential, err error) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if sent.accepted.Load() || !t.store.invalidate(sent.gen) {
+		return false
+	}
+	var h failFast
+	if errors.As(err, &h) && h.failFastFor() > 0 {
+		t.failErr, t.failUntil = err, t.current().Add(h.failFastFor())
+		t.bgNext = later(t.bgNext, t.failUntil)
+	}
+	return true
+}
+
+// close stops refreshing. With wait it first lets a running refresh end
+// on its own, within ctx, so that what it obtains (an exos session, which
+// the server opens even when the client gives up) is current for
+// endCredential to end; then, or at once without wait, it cancels what
+// still runs and waits for it. Callers waiting for that refresh get
+// ErrClosed.
+func (t *tokenCache) close(ctx context.Context, wait bool) {
 	t.mu.Lock()
 	t.closed = true
+	f := t.flight
 	t.mu.Unlock()
+	if wait && f != nil {
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+		}
+	}
 	t.stop()
 	t.wg.Wait()
+}
+
+func (t *tokenCache) isClosed() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.closed
 }
 
 // newCredential builds the cached form of tok. Expiry is measured on the
@@ -335,9 +421,9 @@ func (t *tokenCache) newCredential(tok *oauth2.Token, fetched time.Time) (*crede
 	return c, nil
 }
 
-func (t *tokenCache) debug(msg string, attrs ...slog.Attr) {
+func (t *tokenCache) debug(ctx context.Context, msg string, attrs ...slog.Attr) {
 	if t.log != nil {
-		t.log.LogAttrs(context.Background(), slog.LevelDebug, msg, attrs...)
+		t.log.LogAttrs(ctx, slog.LevelDebug, msg, append(attrs, slog.String("apierr.auth.op", t.src.op()))...)
 	}
 }
 

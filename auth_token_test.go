@@ -50,7 +50,7 @@ func (s *authFakeSource) fetch(ctx context.Context) (*oauth2.Token, error) {
 func newTestCache(t *testing.T, src credentialSource, clk *fakeClock, cfg authConfig) *tokenCache {
 	t.Helper()
 	c := newTokenCache(src, newMemoryStore(), cfg.cacheOptions(), nil, &clock{now: clk.now})
-	t.Cleanup(c.close)
+	t.Cleanup(func() { c.close(context.Background(), false) })
 	return c
 }
 
@@ -170,12 +170,12 @@ func TestTokenCacheInvalidateIsCompareAndSwap(t *testing.T) {
 	old, err := c.get(ctx)
 	require.NoError(t, err)
 
-	assert.True(t, c.invalidate(old.gen))
+	assert.True(t, c.invalidate(context.Background(), old.gen))
 	fresh, err := c.get(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, "Bearer tok-2", fresh.value)
 
-	assert.False(t, c.invalidate(old.gen), "a late 401 to the old token keeps the new one")
+	assert.False(t, c.invalidate(context.Background(), old.gen), "a late 401 to the old token keeps the new one")
 	assert.Same(t, fresh, c.credentialInUse())
 	assert.EqualValues(t, 2, src.fetches.Load())
 }
@@ -223,14 +223,14 @@ func TestTokenCacheCloseEndsRefresh(t *testing.T) {
 	errc := make(chan error)
 	go func() { _, err := c.get(context.Background()); errc <- err }()
 	<-src.started
-	c.close() // returns only once the refresh has ended
+	c.close(context.Background(), false) // returns only once the refresh has ended
 	err := <-errc
 	require.Error(t, err)
 	assert.ErrorIs(t, err, context.Canceled)
 
 	_, err = c.get(context.Background())
-	assert.ErrorIs(t, err, ErrUnauthorized)
-	assert.Contains(t, err.Error(), "closed")
+	assert.ErrorIs(t, err, ErrClosed)
+	assert.NotErrorIs(t, err, ErrUnauthorized, "a closed client is not an auth failure")
 }
 
 func TestTokenCacheHookSeesTokensInOrderBeforeUse(t *testing.T) {
@@ -248,7 +248,7 @@ func TestTokenCacheHookSeesTokensInOrderBeforeUse(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		cr, err := c.get(context.Background())
 		require.NoError(t, err)
-		c.invalidate(cr.gen)
+		c.invalidate(context.Background(), cr.gen)
 	}
 	assert.Equal(t, []string{"tok-1", "tok-2", "tok-3"}, seen)
 }
@@ -265,7 +265,7 @@ func TestTokenCacheRejectsBadTokens(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := newTokenCache(&authFakeSource{}, newMemoryStore(), cacheOptions{}, nil, &clock{})
-			defer c.close()
+			defer c.close(context.Background(), false)
 			_, err := c.newCredential(tt.tok, time.Now())
 			var ae *AuthError
 			require.True(t, errors.As(err, &ae))

@@ -11,18 +11,21 @@ import (
 // retrying instead of multiplying the load on the server. A request that
 // finds the bucket short of tokens returns its last error at once.
 //
-// The auth replay after a refreshed token is not charged.
+// The auth replay after a refreshed token is not charged. Capacity 0 (and
+// so RetryBudget{}) turns the budget off; with a Capacity, a zero field
+// takes its default (DefaultRetryBudget's value), as in RetryPolicy.
 type RetryBudget struct {
 	// Capacity is how many tokens the bucket holds; it starts full.
 	// 0 turns the budget off: retries are then bounded only by the policy.
 	Capacity int
-	// RetryCost is taken by a retry after an error response.
+	// RetryCost is taken by a retry after an error response. 0: 5.
 	RetryCost int
 	// TimeoutCost is taken by a retry after a network error or timeout.
+	// 0: 10.
 	TimeoutCost int
 	// Refund is given back by each request that succeeds at its first
 	// attempt. A request that succeeds after retrying gives back the cost
-	// of its last retry instead.
+	// of its last retry instead. 0: 1.
 	Refund int
 }
 
@@ -34,6 +37,25 @@ func DefaultRetryBudget() RetryBudget {
 	return RetryBudget{Capacity: 500, RetryCost: 5, TimeoutCost: 10, Refund: 1}
 }
 
+// withDefaults fills the zero costs of a budget that is on.
+func (b RetryBudget) withDefaults() RetryBudget {
+	if b.Capacity == 0 {
+		return b
+	}
+	d := DefaultRetryBudget()
+	if b.RetryCost == 0 {
+		b.RetryCost = d.RetryCost
+	}
+	if b.TimeoutCost == 0 {
+		b.TimeoutCost = d.TimeoutCost
+	}
+	if b.Refund == 0 {
+		b.Refund = d.Refund
+	}
+	return b
+}
+
+// validate checks a budget whose defaults are filled.
 func (b RetryBudget) validate() error {
 	switch {
 	case b.Capacity < 0:
@@ -41,11 +63,11 @@ func (b RetryBudget) validate() error {
 	case b.Capacity == 0:
 		return nil
 	case b.RetryCost <= 0:
-		return errors.New("apierr: RetryBudget.RetryCost must be positive")
+		return errors.New("apierr: RetryBudget.RetryCost must not be negative (0 takes the default)")
 	case b.TimeoutCost <= 0:
-		return errors.New("apierr: RetryBudget.TimeoutCost must be positive")
+		return errors.New("apierr: RetryBudget.TimeoutCost must not be negative (0 takes the default)")
 	case b.Refund < 0:
-		return errors.New("apierr: RetryBudget.Refund must not be negative")
+		return errors.New("apierr: RetryBudget.Refund must not be negative (0 takes the default)")
 	}
 	return nil
 }

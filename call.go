@@ -40,11 +40,16 @@ type callState struct {
 	wait     time.Duration    // the wait before the next attempt
 	class    codes.RetryClass // of the latest outcome
 
-	replayDue bool // the latest attempt got a 401 that Do should answer with a replay
-	replayed  bool // Do has replayed
+	replayDue    bool // the latest attempt got a 401 that Do should answer with a replay
+	replayed     bool // Do has replayed
+	scopeRefused bool // a 401 or 403 said insufficient_scope: last is the AuthError
+	asked        bool // the server asked for the wait (Retry-After)
 
 	last        error   // the typed error of the latest response
 	lastProblem problem // last as a problem, when it is one
+
+	body limitedBody      // the 2xx body being decoded into v
+	obs  *callObservation // nil without an Observer (observe.go)
 }
 
 // callKey finds a callState in a context derived from it.
@@ -103,7 +108,11 @@ type retryError struct {
 }
 
 func (e *retryError) Error() string {
-	return "apierr: " + e.err.Error() + " (last response: " + e.last.Error() + ")"
+	msg := e.err.Error()
+	if !strings.HasPrefix(msg, "apierr: ") { // ErrClosed and auth errors have it
+		msg = "apierr: " + msg
+	}
+	return msg + " (last response: " + e.last.Error() + ")"
 }
 
 // Unwrap returns both errors, for errors.Is and errors.As.
@@ -130,14 +139,19 @@ func (c *Client) send(s *callState) (*http.Response, error) {
 // and the replay (hook point a: a throttle gate waits here). It authorises
 // the attempt: the credential may have changed since the last one.
 func (c *Client) beforeAttempt(s *callState, req *http.Request) error {
-	if c.auth == nil {
-		return nil
+	if c.closed.Load() {
+		return ErrClosed // Close ran during the call: no more attempts
 	}
-	cred, err := c.auth.authorize(s.Context, req) // it sends no token to another origin
-	if err != nil {
-		return err
+	if c.auth != nil {
+		cred, err := c.auth.authorize(s.Context, req) // it sends no token to another origin
+		if err != nil {
+			return err
+		}
+		s.credential = cred
 	}
-	s.credential = cred
+	if c.obs != nil {
+		c.observeAttemptStart(s, req)
+	}
 	return nil
 }
 
@@ -166,6 +180,9 @@ func (c *Client) outcomeOf(s *callState, resp *http.Response, err error) outcome
 		return o
 	}
 	o := outcome{status: resp.StatusCode}
+	if s.credential != nil && o.status != http.StatusUnauthorized {
+		s.credential.accept() // the credential works (exos: the session is not just refused)
+	}
 	if o.status >= 200 && o.status <= 299 {
 		return o
 	}
@@ -179,7 +196,15 @@ func (c *Client) outcomeOf(s *callState, resp *http.Response, err error) outcome
 	if !ok && !errors.As(perr, &p) {
 		p = nil
 	}
+	secrets := c.secretsSent(s, resp)
+	if p != nil && len(secrets) > 0 {
+		p.scrub(secrets) // an API that echoes a credential must not put it in Error()
+	}
 	s.last, s.lastProblem = perr, p
+	if serr := scopeRefusal(resp, perr, secrets); serr != nil {
+		s.last, s.scopeRefused = serr, true // ends the call: a new token cannot add a scope
+		return o
+	}
 	o.class = classify(p, resp.StatusCode)
 	o.asked, _ = retryAfter(resp.Header, c.clock.current())
 	return o
@@ -225,14 +250,19 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	s.attempts++
 	o := c.outcomeOf(s, resp, err)
 	c.afterAttempt(s, o)
+	again := false
 	switch {
 	case o.status >= 200 && o.status <= 299:
-		return false, nil
+	case s.scopeRefused: // ends the call: a new token cannot add the scope
 	case o.status == http.StatusUnauthorized && c.auth != nil && !s.replayed:
 		s.replayDue = true // Do answers it: the retry loop knows nothing of auth
-		return false, nil
+	default:
+		again = c.retry(s, o)
 	}
-	return c.retry(s, o), nil
+	if c.obs != nil {
+		c.observeAttemptEnd(s, o, again || s.replayDue)
+	}
+	return again, nil
 }
 
 // retry applies the retry rule to an attempt that failed, and takes the
@@ -262,11 +292,15 @@ func (c *Client) retry(s *callState, o outcome) bool {
 		}
 		if !c.budget.take(cost) {
 			c.logStop(s, stopBudgetExhausts, 0)
+			if c.obs != nil {
+				c.obs.BudgetExhausted(s, BudgetExhaustedEvent{Target: s.obs.target, Attempt: s.attempts + 1})
+			}
 			return false
 		}
 		s.cost = cost
 	}
 	s.retries, s.wait, s.class = s.retries+1, v.wait, o.class
+	s.asked = o.asked > 0
 	return true
 }
 
@@ -285,6 +319,9 @@ func (c *Client) prepareRetry(req *http.Request) error {
 		return nil
 	}
 	c.logWait(s, "retrying", s.wait, s.class)
+	if c.obs != nil && s.wait > 0 {
+		c.obs.Wait(s, WaitEvent{Reason: waitReasonOf(s.asked, s.class), Duration: s.wait, Attempt: s.attempts + 1})
+	}
 	if err := c.clock.wait(s.Context, "retrying", s.wait); err != nil {
 		return &waitError{err}
 	}
@@ -323,36 +360,54 @@ func (c *Client) debug(s *callState) bool {
 	return c.log != nil && c.log.Enabled(s.Context, slog.LevelDebug)
 }
 
+// The attribute names are those of apierrotel's spans (the OpenTelemetry
+// HTTP client conventions, and apierr.* for the rest), so that a log line
+// and a span about the same attempt read alike.
+
+// logAttempt logs how an attempt ended, in the attempt's context when an
+// observer gave it one.
 func (c *Client) logAttempt(s *callState, status int, err error) {
 	if !c.debug(s) {
 		return
 	}
-	attrs := []slog.Attr{slog.String("method", s.method), slog.String("url", s.redactedURL()), slog.Int("attempt", s.attempts)}
+	attrs := []slog.Attr{slog.String("http.request.method", s.method), slog.String("url.full", s.redactedURL()),
+		slog.Int("apierr.attempt", s.attempts)}
 	if err != nil {
-		attrs = append(attrs, slog.String("error", redactError(err).Error()))
+		attrs = append(attrs, slog.String("error.message", redactError(err).Error()))
 	} else {
-		attrs = append(attrs, slog.Int("status", status))
+		attrs = append(attrs, slog.Int("http.response.status_code", status))
+		if code := errorCode(s.lastProblem); code != "" && (status < 200 || status > 299) {
+			attrs = append(attrs, slog.String("error.type", code))
+		}
 	}
-	c.log.LogAttrs(s.Context, slog.LevelDebug, "apierr: attempt", attrs...)
+	ctx := context.Context(s)
+	if s.obs != nil && s.obs.attemptCtx != nil {
+		ctx = s.obs.attemptCtx
+	}
+	c.log.LogAttrs(ctx, slog.LevelDebug, "apierr: attempt", attrs...)
 }
 
 func (c *Client) logWait(s *callState, msg string, wait time.Duration, class codes.RetryClass) {
 	if !c.debug(s) {
 		return
 	}
-	c.log.LogAttrs(s.Context, slog.LevelDebug, "apierr: "+msg,
-		slog.String("method", s.method), slog.String("url", s.redactedURL()),
-		slog.Int("attempt", s.attempts+1), slog.Duration("wait", wait), slog.String("class", class.String()))
+	attrs := []slog.Attr{slog.String("http.request.method", s.method), slog.String("url.full", s.redactedURL()),
+		slog.Int("apierr.attempt", s.attempts+1), slog.Duration("apierr.wait.duration", wait),
+		slog.String("apierr.retry.class", class.String())}
+	if wait > 0 {
+		attrs = append(attrs, slog.String("apierr.wait.reason", string(waitReasonOf(s.asked, s.class))))
+	}
+	c.log.LogAttrs(s, slog.LevelDebug, "apierr: "+msg, attrs...)
 }
 
 func (c *Client) logStop(s *callState, why string, wait time.Duration) {
 	if !c.debug(s) {
 		return
 	}
-	attrs := []slog.Attr{slog.String("method", s.method), slog.String("url", s.redactedURL()),
-		slog.Int("attempts", s.attempts), slog.String("reason", why)}
+	attrs := []slog.Attr{slog.String("http.request.method", s.method), slog.String("url.full", s.redactedURL()),
+		slog.Int("apierr.attempts", s.attempts), slog.String("apierr.retry.stop", why)}
 	if wait > 0 {
-		attrs = append(attrs, slog.Duration("wait", wait))
+		attrs = append(attrs, slog.Duration("apierr.wait.duration", wait))
 	}
-	c.log.LogAttrs(s.Context, slog.LevelDebug, "apierr: not retrying", attrs...)
+	c.log.LogAttrs(s, slog.LevelDebug, "apierr: not retrying", attrs...)
 }

@@ -1,23 +1,20 @@
 package apierr
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
 
 	"github.com/accessapi/apierr/codes"
-	"github.com/accessapi/apierr/internal/boundedbody"
 	"github.com/accessapi/apierr/internal/redact"
 )
 
@@ -36,6 +33,7 @@ type Client struct {
 	log    *slog.Logger  // nil: no logging
 	policy RetryPolicy   // also applied to token-endpoint 429/5xx
 	auth   authenticator // nil: requests are sent as they are
+	obs    Observer      // nil: nothing is observed, and nothing is spent on it
 
 	baseURL    string                // base as text, ending in "/"
 	rc         *retryablehttp.Client // sends with the hooks in retry.go
@@ -47,6 +45,8 @@ type Client struct {
 	acceptLang []string // nil: not sent
 	closeOnce  sync.Once
 	closeErr   error
+	closed     atomic.Bool // set by Close: Do sends nothing more
+	respLimit  int64       // bound on a 2xx body decoded into v
 
 	*clock // the one time seam, shared with the auth scheme
 }
@@ -65,6 +65,7 @@ type Client struct {
 //	                      after network error 10,
 //	                      first-attempt success +1
 //	error body kept       1 MiB                           WithErrorBodyLimit
+//	2xx body into v       32 MiB                          WithResponseBodyLimit
 //	idle connections      100 per host, TLS 1.2 minimum   WithMaxIdleConnsPerHost, or WithHTTPClient
 //	decoder               as decode.Auto                  WithDecoder
 //	User-Agent            apierr/<Version>                WithUserAgent
@@ -115,8 +116,10 @@ func New(opts ...Option) (*Client, error) {
 		decoder:   cfg.decoder,
 		budget:    newTokenBucket(cfg.budget),
 		bodyLimit: cfg.bodyLimit,
+		respLimit: cfg.respLimit,
 		userAgent: []string{cfg.userAgent},
 		clock:     &clock{},
+		obs:       cfg.observer,
 	}
 	if cfg.acceptLanguage != "" {
 		c.acceptLang = []string{cfg.acceptLanguage}
@@ -134,17 +137,21 @@ func New(opts ...Option) (*Client, error) {
 		PrepareRetry: c.prepareRetry,
 	}
 	var err error
-	if c.auth, err = cfg.auth.build(authEnv{base: c.base, hc: c.hc, log: c.log, policy: c.policy, clock: c.clock}); err != nil {
+	if c.auth, err = cfg.auth.build(authEnv{base: c.base, hc: c.hc, log: c.log, policy: c.policy, clock: c.clock, obs: c.obs}); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
-// Close ends the auth session (exos logs out), bounded by a short timeout,
-// and closes the idle connections of the client's transport. Requests after
-// Close may fail to be authorised. Close is safe to call more than once.
+// Close ends the auth session (exos logs out, after waiting for a login in
+// flight: exos opens that session even when the client gives up on it),
+// bounded by a short timeout, and closes the idle connections of the
+// client's transport. From then on Do returns ErrClosed and sends nothing;
+// a call in flight stops before its next attempt. Close is safe to call
+// more than once.
 func (c *Client) Close() error {
 	c.closeOnce.Do(func() {
+		c.closed.Store(true)
 		if c.auth != nil {
 			ctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
 			c.closeErr = c.auth.close(ctx)
@@ -155,25 +162,25 @@ func (c *Client) Close() error {
 	return c.closeErr
 }
 
-// NewRequest returns a request for path resolved against the base URL the
-// way url.ResolveReference does, with the base path kept: with base
-// "https://host/api/v1", both "Owners" and "/Owners" give
-// "https://host/api/v1/Owners"; an absolute URL is used as it is (it gets
-// no token unless it has the base URL's origin). A non-nil body is sent as
-// JSON. Accept is application/json.
+// NewRequest returns a request for path, resolved against the base URL as
+// WithBaseURL describes. The body is sent as follows: nil sends none; an
+// io.Reader (read here, once, and closed when it is an io.Closer), []byte
+// and json.RawMessage are sent as they are, never re-encoded; any other
+// value is encoded with encoding/json. A request with a body has
+// Content-Type application/json (set another on the request for bytes that
+// are not JSON) and a GetBody, so that every attempt sends the same bytes.
+// Accept is application/json.
 func (c *Client) NewRequest(ctx context.Context, method, path string, body any) (*http.Request, error) {
 	if ctx == nil {
 		return nil, errors.New("apierr: NewRequest: nil context")
 	}
-	u, err := c.resolve(path)
+	u, err := resolvePath(c.base, c.baseURL, path)
+	if err != nil {
+		return nil, errors.New("apierr: NewRequest: " + err.Error())
+	}
+	data, err := bodyBytes(body)
 	if err != nil {
 		return nil, err
-	}
-	var data []byte
-	if body != nil {
-		if data, err = json.Marshal(body); err != nil {
-			return nil, errors.New("apierr: NewRequest: encoding the body: " + err.Error())
-		}
 	}
 	req, err := http.NewRequestWithContext(ctx, method, u, nil)
 	if err != nil {
@@ -194,102 +201,62 @@ func (c *Client) NewRequest(ctx context.Context, method, path string, body any) 
 	return req, nil
 }
 
-// resolve returns the URL of path. For a plain relative path, the common
-// case, base + path is what url.ResolveReference gives, without parsing
-// and printing a URL once more.
-func (c *Client) resolve(path string) (string, error) {
-	if !strings.HasPrefix(path, "//") {
-		path = strings.TrimPrefix(path, "/")
-	}
-	if plainPath(path) {
-		return c.baseURL + path, nil
-	}
-	ref, err := url.Parse(path)
-	if err != nil {
-		return "", errors.New("apierr: NewRequest: " + redactError(err).Error())
-	}
-	return c.base.ResolveReference(ref).String(), nil
-}
-
-// plainPath reports a relative path made of characters that need no
-// escaping, without a scheme or dot segments.
-func plainPath(p string) bool {
-	if i := strings.IndexAny(p, "?#"); i >= 0 {
-		p = p[:i]
-	}
-	if strings.HasPrefix(p, "//") {
-		return false
-	}
-	for i := 0; i < len(p); i++ {
-		if !plainPathByte[p[i]] {
-			return false
-		}
-	}
-	for p != "" {
-		var seg string
-		seg, p, _ = strings.Cut(p, "/")
-		if seg == "." || seg == ".." {
-			return false
-		}
-	}
-	return true
-}
-
-// plainPathByte: unreserved, sub-delims, "@", "/" and "%" (RFC 3986); not
-// ":", which may end a scheme.
-var plainPathByte = func() (t [256]bool) {
-	for _, c := range []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=@/%") {
-		t[c] = true
-	}
-	return t
-}()
-
 // Header values shared by every request; net/http never modifies them.
 var (
 	acceptJSON  = []string{defaultAccept}
 	contentJSON = []string{"application/json"}
 )
 
-// byteBody is the body of a request made by NewRequest: Do replays its
-// bytes on every attempt instead of reading it.
-type byteBody struct {
-	data []byte
-	r    bytes.Reader
-}
-
-func newByteBody(data []byte) *byteBody {
-	b := &byteBody{data: data}
-	b.r.Reset(data)
-	return b
-}
-
-func (b *byteBody) Read(p []byte) (int, error) { return b.r.Read(p) }
-func (b *byteBody) Close() error               { return nil }
-
 // Do sends req, retrying as the policy allows, and always consumes and
-// closes the response body:
+// closes the response body. v is nil, a non-nil pointer or an io.Writer;
+// anything else is refused before the request is sent.
 //
-//   - 2xx: the JSON body is decoded into v; an io.Writer v gets a copy of
-//     the body; a nil v drains it (bounded) so the connection is reused. A
-//     204 or an empty body leaves v as it is.
-//   - anything else: the error is the configured decoder's typed error for
-//     the last response, normally a *Problem[C], with Attempts, Method, URL
+//   - 2xx: the JSON body is decoded into v, read up to the limit of
+//     WithResponseBodyLimit; a body that is longer, is not JSON, or has
+//     data after its JSON value gives an error naming the status, the URL
+//     (redacted) and the Content-Type, with the cause in its chain. An
+//     io.Writer v gets the body as it is, whatever its size; a nil v drains
+//     it (bounded) so the connection is reused. A 204 or an empty body
+//     leaves v as it is. A 2xx is never retried.
+//   - anything else: the error is the decoder's typed error for the last
+//     response, normally a *Problem[C], with Attempts, Method, URL
 //     (redacted) and RetryAfter set. The response is returned too, its body
 //     already read (the bounded prefix is in Problem.Body).
 //
 // When the context ends during a wait, or a retry fails without a
 // response, the error matches both the context's error (or the network
-// error) and, with errors.As, the last response's typed error.
+// error) and, with errors.As, the last response's typed error. After Close,
+// Do returns ErrClosed and sends nothing.
 //
-// Do takes req over: it sets Authorization (and User-Agent and
-// Accept-Language when missing) on req.Header, and reads a body that
-// NewRequest did not make into memory once so that every attempt sends the
-// same bytes. Do not use req while Do runs.
+// req may come from NewRequest or from http.NewRequest with an absolute
+// http or https URL. Do takes it over: it sets Authorization (and
+// User-Agent and Accept-Language when missing) on req.Header, and reads a
+// body that NewRequest did not make into memory once so that every attempt
+// sends the same bytes; when req has a GetBody (http.NewRequest sets one
+// for in-memory bodies), the body is taken from it, so the same req may be
+// passed to Do again. Do not use req while Do runs.
 func (c *Client) Do(req *http.Request, v any) (*http.Response, error) {
+	if c.closed.Load() {
+		return nil, ErrClosed
+	}
+	if err := checkTarget(v); err != nil {
+		return nil, err
+	}
 	s, err := c.newCall(req)
 	if err != nil {
 		return nil, err
 	}
+	if c.obs == nil {
+		return c.do(s, v)
+	}
+	c.observeCallStart(s)
+	resp, err := c.do(s, v)
+	c.observeCallEnd(s, resp, err)
+	return resp, err
+}
+
+// do is Do once the call is prepared.
+func (c *Client) do(s *callState, v any) (*http.Response, error) {
 	resp, err := c.send(s)
 	if s.replayDue {
 		// A 401 to the credential this call sent: the auth scheme invalidates
@@ -309,7 +276,7 @@ func (c *Client) Do(req *http.Request, v any) (*http.Response, error) {
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		return resp, s.last
 	}
-	return resp, decodeInto(resp, v)
+	return resp, c.decodeInto(s, resp, v)
 }
 
 // newCall prepares req for Do: the body every attempt sends, the default
@@ -317,6 +284,9 @@ func (c *Client) Do(req *http.Request, v any) (*http.Response, error) {
 func (c *Client) newCall(req *http.Request) (*callState, error) {
 	if req == nil || req.URL == nil {
 		return nil, errors.New("apierr: Do: nil request or URL")
+	}
+	if err := checkRequestURL(req.URL); err != nil {
+		return nil, err
 	}
 	data, err := requestBytes(req)
 	if err != nil {
@@ -330,7 +300,7 @@ func (c *Client) newCall(req *http.Request) (*callState, error) {
 			return nil, errors.New("apierr: Do: " + err.Error())
 		}
 	} else if r.Body != nil {
-		r.Body, r.GetBody = nil, nil // an empty body, already read and closed
+		r.Body, r.GetBody, r.ContentLength = nil, nil, 0 // an empty body, already read and closed
 	}
 	if r.Header == nil {
 		r.Header = make(http.Header)
@@ -344,56 +314,14 @@ func (c *Client) newCall(req *http.Request) (*callState, error) {
 	return s, nil
 }
 
-// requestBytes returns the body every attempt sends: the bytes of a body
-// NewRequest made, or a caller's body read once. nil means no body.
-func requestBytes(req *http.Request) ([]byte, error) {
-	switch b := req.Body.(type) {
-	case nil:
-		return nil, nil
-	case *byteBody:
-		return b.data, nil
-	}
-	if req.Body == http.NoBody {
-		return nil, nil
-	}
-	data, err := io.ReadAll(req.Body)
-	req.Body.Close()
-	if err != nil {
-		return nil, errors.New("apierr: Do: reading the request body: " + err.Error())
-	}
-	if len(data) == 0 {
-		return nil, nil
-	}
-	return data, nil
-}
-
-// decodeInto consumes a 2xx body as Do documents.
-func decodeInto(resp *http.Response, v any) error {
-	switch w := v.(type) {
-	case nil:
-		boundedbody.Drain(resp.Body)
-		return nil
-	case io.Writer:
-		_, err := io.Copy(w, resp.Body)
-		resp.Body.Close()
-		if err != nil {
-			return bodyError("reading", err)
-		}
+// checkRequestURL refuses what net/http would refuse with a bare
+// "unsupported protocol scheme": a request built with http.NewRequest and a
+// path rather than a URL.
+func checkRequestURL(u *url.URL) error {
+	if (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
 		return nil
 	}
-	err := json.NewDecoder(resp.Body).Decode(v)
-	boundedbody.Drain(resp.Body)
-	if err != nil && err != io.EOF { // io.EOF: no content, v untouched
-		return bodyError("decoding", err)
-	}
-	return nil
-}
-
-// bodyError wraps a failure to read a 2xx body so that errors.Is still
-// finds a context's error or a network error (the deadline may pass while
-// the body arrives), with the URL in its text redacted.
-func bodyError(what string, err error) error {
-	return fmt.Errorf("apierr: %s the response body: %w", what, redactError(err))
+	return fmt.Errorf("apierr: Do: the request URL must be absolute (http or https), not %q; NewRequest resolves a path against the base URL", redact.URL(u))
 }
 
 // redactError removes secrets from the URL that net/http puts in its

@@ -53,8 +53,10 @@ func (k *clock) left(ctx context.Context) time.Duration {
 
 // wait is where every wait of the client happens (hook point c): before a
 // retry of an API call ("retrying"), of a token request or an exos login
-// ("token endpoint"). It returns early with ctx's error. why names the wait:
-// an observer (issue 14) records why and d here, and nowhere else.
+// ("token endpoint"). It returns early with ctx's error. why names the wait
+// for tests. The Observer hears of each wait from the caller, just before
+// it calls wait: only the caller knows the reason (Retry-After, backoff,
+// concurrency pause) and the attempt that follows.
 func (k *clock) wait(ctx context.Context, why string, d time.Duration) error {
 	if k.sleep != nil {
 		d = k.sleep(d)

@@ -38,7 +38,7 @@ type Problem[C Code] struct {
 	RetryAfter  time.Duration // what the server asked for, when it did
 	Attempts    int           // attempts made, including the first
 	Method, URL string        // the request; secrets redacted
-	Body        []byte        // the raw body as received (bounded)
+	Body        []byte        // the raw body as received (bounded); unlike the text fields, not scrubbed of echoed credentials
 }
 
 // The compile-time check that every API's Problem is an error.
@@ -195,6 +195,7 @@ type problem interface {
 	annotate(attempts int, method, url string)
 	setAttempts(n int)
 	setRetryAfter(d time.Duration)
+	scrub(secrets []string)
 }
 
 func (p *Problem[C]) status() int { return p.Status }
@@ -214,3 +215,14 @@ func (p *Problem[C]) annotate(attempts int, method, url string) {
 func (p *Problem[C]) setAttempts(n int) { p.Attempts = n }
 
 func (p *Problem[C]) setRetryAfter(d time.Duration) { p.RetryAfter = d }
+
+// scrub masks every secret in the text fields, nested errors included.
+// Body keeps the bytes as received.
+func (p *Problem[C]) scrub(secrets []string) {
+	for _, f := range [...]*string{&p.Type, &p.Title, &p.Detail, &p.UserMessage, &p.RequestID} {
+		*f = scrubSecrets(*f, secrets)
+	}
+	for i := range p.Errors {
+		p.Errors[i].scrub(secrets)
+	}
+}

@@ -28,3 +28,7 @@ func Authorize(c *Client, req *http.Request) error {
 	_, err := c.auth.authorize(req.Context(), req)
 	return err
 }
+
+// HTTP2Loss exposes http2Loss to the external tests, which own the raw
+// HTTP/2 server.
+var HTTP2Loss = http2Loss

@@ -33,8 +33,10 @@ type config struct {
 	userAgent      string
 	acceptLanguage string
 	bodyLimit      int64
+	respLimit      int64
 	maxIdlePerHost int
 	maxIdleSet     bool
+	observer       Observer // nil: nothing is observed
 }
 
 func defaultConfig() config {
@@ -44,14 +46,25 @@ func defaultConfig() config {
 		budget:         DefaultRetryBudget(),
 		userAgent:      "apierr/" + Version,
 		bodyLimit:      boundedbody.DefaultLimit,
+		respLimit:      defaultResponseBodyLimit,
 		maxIdlePerHost: defaultMaxIdleConnsPerHost,
 	}
 }
 
-// WithBaseURL sets the URL that NewRequest resolves paths against, such as
-// "https://my.tapkey.com/api/v1". It is required. Its path is kept: a
-// trailing slash is added when missing. Tokens are sent only to its origin
-// (scheme, host and port).
+// WithBaseURL sets the URL that paths are resolved against, such as
+// "https://my.tapkey.com/api/v1". It is required. A trailing slash is added
+// to its path when missing. Tokens are sent only to its origin (scheme,
+// host and port).
+//
+// One rule resolves every path the client is given, in NewRequest and in
+// ExosSession's LoginURL and LogoutURL: url.ResolveReference's (RFC 3986),
+// as a browser resolves a link. With the base URL
+// "https://exos.example/ExosApi/api/v1.1":
+//
+//	"persons/P-1"                  https://exos.example/ExosApi/api/v1.1/persons/P-1
+//	"../v1.0/logins/logoutMyself"  https://exos.example/ExosApi/api/v1.0/logins/logoutMyself
+//	"/ExosAuth/api/v1/login"       https://exos.example/ExosAuth/api/v1/login (a leading "/" starts at the host)
+//	"https://other.example/x"      used as it is (it gets no token: another origin)
 func WithBaseURL(u string) Option {
 	return func(c *config) error {
 		base, err := parseBaseURL(u)
@@ -114,9 +127,11 @@ func WithHTTPClient(hc *http.Client) Option {
 	}
 }
 
-// WithRetryPolicy sets how each request is retried; see RetryPolicy.
+// WithRetryPolicy sets how each request is retried; see RetryPolicy. Its
+// zero fields take the defaults.
 func WithRetryPolicy(p RetryPolicy) Option {
 	return func(c *config) error {
+		p = p.withDefaults()
 		if err := p.validate(); err != nil {
 			return err
 		}
@@ -126,9 +141,11 @@ func WithRetryPolicy(p RetryPolicy) Option {
 }
 
 // WithRetryBudget sets the retry budget shared by the client's requests;
-// RetryBudget{} turns it off. See RetryBudget.
+// RetryBudget{} turns it off. With a Capacity, the zero fields take the
+// defaults. See RetryBudget.
 func WithRetryBudget(b RetryBudget) Option {
 	return func(c *config) error {
+		b = b.withDefaults()
 		if err := b.validate(); err != nil {
 			return err
 		}
@@ -178,6 +195,20 @@ func WithErrorBodyLimit(n int64) Option {
 			return errors.New("apierr: WithErrorBodyLimit: limit must be positive")
 		}
 		c.bodyLimit = n
+		return nil
+	}
+}
+
+// WithResponseBodyLimit bounds a 2xx body that Do decodes into v (default
+// 32 MiB): a longer body makes Do fail with an error matching
+// ErrResponseTooLarge, and nothing more of it is read. An io.Writer v gets
+// the body whatever its size, for downloads.
+func WithResponseBodyLimit(n int64) Option {
+	return func(c *config) error {
+		if n <= 0 {
+			return errors.New("apierr: WithResponseBodyLimit: limit must be positive")
+		}
+		c.respLimit = n
 		return nil
 	}
 }

@@ -13,9 +13,10 @@ import (
 	"github.com/accessapi/apierr/codes"
 )
 
-// RetryPolicy bounds the retries of one request. Start from
-// DefaultRetryPolicy and change what you need: New rejects a policy with a
-// field out of range rather than guessing.
+// RetryPolicy bounds the retries of one request. A zero field takes its
+// default (DefaultRetryPolicy's value), as Go config structs usually do:
+// RetryPolicy{MaxAttempts: 1} turns retries off and keeps the default
+// waits. New rejects a negative field rather than guessing.
 //
 // Which responses are retried is decided by the error code's
 // codes.RetryClass, or by the status when the code is not documented:
@@ -23,25 +24,28 @@ import (
 //	RetryBackoff      429 (exos 300016, entrecode 1451)   any method; exponential backoff, Retry-After honoured
 //	RetryConcurrency  exos 400241, entrecode 373          any method; a short pause of 20–200 ms, growing
 //	RetryTransient    408, 502, 503, 504, network errors  GET, HEAD, OPTIONS, PUT, DELETE or with an
-//	                                                      Idempotency-Key header; any method when the
-//	                                                      connection could not even be dialled
+//	                  (HTTP/2 GOAWAY or a reset stream    Idempotency-Key header; any method when the
+//	                  included)                           server never processed it (no connection,
+//	                                                      HTTP/2 REFUSED_STREAM or GOAWAY below it)
 //	RetryNever        everything else                     not retried
 type RetryPolicy struct {
 	// MaxAttempts is the number of attempts, the first included; 1 turns
 	// retries off. The one replay after a refreshed token is not counted.
+	// 0: 4.
 	MaxAttempts int
 	// MinWait and MaxWait bound the waits the client computes: before
 	// retry n it waits a uniformly random time in
 	// [MinWait, min(MaxWait, MinWait·2ⁿ)] (exponential backoff with full
-	// jitter). With MinWait 0 every wait is in [0, MaxWait]. The
-	// concurrency pause is bounded by MaxWait too.
+	// jitter). The concurrency pause is bounded by MaxWait too. 0: MinWait
+	// 250 ms (or MaxWait when that is less), MaxWait 8 s (or MinWait when
+	// that is more).
 	MinWait, MaxWait time.Duration
 	// MaxRetryAfter is the longest wait a server may ask for with
 	// Retry-After (or retry-after-ms, x-ms-retry-after-ms); such a wait is
 	// honoured as asked, even above MaxWait. When the server asks for more,
 	// or a wait would end after the context's deadline, the client does not
 	// wait: it returns the typed error at once with RetryAfter set to the
-	// wait that was needed.
+	// wait that was needed. 0: 30 s.
 	MaxRetryAfter time.Duration
 }
 
@@ -57,18 +61,40 @@ func DefaultRetryPolicy() RetryPolicy {
 	}
 }
 
+// withDefaults fills the zero fields of p with DefaultRetryPolicy's values;
+// a default wait gives way to the other bound set explicitly.
+func (p RetryPolicy) withDefaults() RetryPolicy {
+	d := DefaultRetryPolicy()
+	if p.MaxAttempts == 0 {
+		p.MaxAttempts = d.MaxAttempts
+	}
+	switch {
+	case p.MinWait == 0 && p.MaxWait == 0:
+		p.MinWait, p.MaxWait = d.MinWait, d.MaxWait
+	case p.MinWait == 0:
+		p.MinWait = min(d.MinWait, max(p.MaxWait, 0))
+	case p.MaxWait == 0:
+		p.MaxWait = max(d.MaxWait, p.MinWait)
+	}
+	if p.MaxRetryAfter == 0 {
+		p.MaxRetryAfter = d.MaxRetryAfter
+	}
+	return p
+}
+
+// validate checks a policy whose defaults are filled.
 func (p RetryPolicy) validate() error {
 	switch {
 	case p.MaxAttempts < 1:
-		return errors.New("apierr: RetryPolicy.MaxAttempts must be at least 1 (start from DefaultRetryPolicy)")
+		return errors.New("apierr: RetryPolicy.MaxAttempts must not be negative (0 takes the default)")
 	case p.MinWait < 0:
-		return errors.New("apierr: RetryPolicy.MinWait must not be negative")
-	case p.MaxWait <= 0:
-		return errors.New("apierr: RetryPolicy.MaxWait must be positive (start from DefaultRetryPolicy)")
+		return errors.New("apierr: RetryPolicy.MinWait must not be negative (0 takes the default)")
+	case p.MaxWait < 0:
+		return errors.New("apierr: RetryPolicy.MaxWait must not be negative (0 takes the default)")
 	case p.MaxWait < p.MinWait:
 		return errors.New("apierr: RetryPolicy.MaxWait must not be less than MinWait")
-	case p.MaxRetryAfter <= 0:
-		return errors.New("apierr: RetryPolicy.MaxRetryAfter must be positive (start from DefaultRetryPolicy)")
+	case p.MaxRetryAfter < 0:
+		return errors.New("apierr: RetryPolicy.MaxRetryAfter must not be negative (0 takes the default)")
 	}
 	return nil
 }
@@ -164,15 +190,23 @@ func transientNetError(err error) bool {
 	if (errors.As(err, &op) && op.Op == "remote error") || errors.As(err, &alert) || errors.As(err, &record) {
 		return false
 	}
+	if lost, _ := http2Loss(err); lost {
+		return true // GOAWAY and close, a reset stream: the HTTP/1.1 reset's equivalent
+	}
 	var ne net.Error
 	return errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
 }
 
-// nothingSent reports a failure to dial: the request never left, so even
-// a POST may be sent again.
+// nothingSent reports a request the server never processed, so that even
+// a POST may be sent again: the dial failed, or an HTTP/2 server refused
+// the stream (REFUSED_STREAM, or GOAWAY below it).
 func nothingSent(err error) bool {
 	var op *net.OpError
-	return errors.As(err, &op) && op.Op == "dial"
+	if errors.As(err, &op) && op.Op == "dial" {
+		return true
+	}
+	_, unprocessed := http2Loss(err)
+	return unprocessed
 }
 
 // retryCase is everything one retry decision depends on, for an API call,

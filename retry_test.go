@@ -504,11 +504,11 @@ func TestRetryPolicyValidate(t *testing.T) {
 		change func(*RetryPolicy)
 		want   string
 	}{
-		{"zero attempts", func(p *RetryPolicy) { p.MaxAttempts = 0 }, "MaxAttempts must be at least 1"},
+		{"negative attempts", func(p *RetryPolicy) { p.MaxAttempts = -1 }, "MaxAttempts must not be negative"},
 		{"negative MinWait", func(p *RetryPolicy) { p.MinWait = -1 }, "MinWait must not be negative"},
-		{"zero MaxWait", func(p *RetryPolicy) { p.MaxWait = 0 }, "MaxWait must be positive"},
+		{"negative MaxWait", func(p *RetryPolicy) { p.MaxWait = -1 }, "MaxWait must not be negative"},
 		{"MaxWait below MinWait", func(p *RetryPolicy) { p.MinWait = time.Minute }, "MaxWait must not be less than MinWait"},
-		{"zero MaxRetryAfter", func(p *RetryPolicy) { p.MaxRetryAfter = 0 }, "MaxRetryAfter must be positive"},
+		{"negative MaxRetryAfter", func(p *RetryPolicy) { p.MaxRetryAfter = -1 }, "MaxRetryAfter must not be negative"},
 	}
 	require.NoError(t, ok.validate())
 	for _, tt := range tests {
@@ -546,6 +546,61 @@ func TestDecide(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			assert.Equal(t, tt.want, p.decide(tt.c))
+		})
+	}
+}
+
+// TestRetryPolicyWithDefaults: a zero field takes DefaultRetryPolicy's
+// value; a default wait gives way to the other bound when they would cross.
+func TestRetryPolicyWithDefaults(t *testing.T) {
+	d := DefaultRetryPolicy()
+	ms := time.Millisecond
+	tests := []struct {
+		name     string
+		in, want RetryPolicy
+	}{
+		{"all zero", RetryPolicy{}, d},
+		{"MaxAttempts only", RetryPolicy{MaxAttempts: 1}, RetryPolicy{MaxAttempts: 1, MinWait: 250 * ms, MaxWait: 8 * time.Second, MaxRetryAfter: 30 * time.Second}},
+		{"MaxWait below the default MinWait", RetryPolicy{MaxWait: 5 * ms}, RetryPolicy{MaxAttempts: 4, MinWait: 5 * ms, MaxWait: 5 * ms, MaxRetryAfter: 30 * time.Second}},
+		{"MaxWait above the default MinWait", RetryPolicy{MaxWait: time.Second}, RetryPolicy{MaxAttempts: 4, MinWait: 250 * ms, MaxWait: time.Second, MaxRetryAfter: 30 * time.Second}},
+		{"MinWait above the default MaxWait", RetryPolicy{MinWait: time.Minute}, RetryPolicy{MaxAttempts: 4, MinWait: time.Minute, MaxWait: time.Minute, MaxRetryAfter: 30 * time.Second}},
+		{"MinWait below the default MaxWait", RetryPolicy{MinWait: ms}, RetryPolicy{MaxAttempts: 4, MinWait: ms, MaxWait: 8 * time.Second, MaxRetryAfter: 30 * time.Second}},
+		{"nothing zero", RetryPolicy{2, ms, 2 * ms, 3 * ms}, RetryPolicy{2, ms, 2 * ms, 3 * ms}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := New(WithBaseURL(testBase), WithRetryPolicy(tt.in))
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, c.policy)
+			assert.NoError(t, c.policy.validate())
+		})
+	}
+}
+
+// TestRetryBudgetWithDefaults: with a Capacity, a zero cost takes
+// DefaultRetryBudget's value; RetryBudget{} stays off.
+func TestRetryBudgetWithDefaults(t *testing.T) {
+	tests := []struct {
+		name     string
+		in, want RetryBudget
+	}{
+		{"off", RetryBudget{}, RetryBudget{}},
+		{"capacity only", RetryBudget{Capacity: 50}, RetryBudget{Capacity: 50, RetryCost: 5, TimeoutCost: 10, Refund: 1}},
+		{"nothing zero", RetryBudget{7, 1, 2, 3}, RetryBudget{7, 1, 2, 3}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, tt.in.withDefaults())
+			c, err := New(WithBaseURL(testBase), WithRetryBudget(tt.in))
+			require.NoError(t, err)
+			if tt.want.Capacity == 0 {
+				assert.Nil(t, c.budget)
+				return
+			}
+			assert.EqualValues(t, tt.want.Capacity, c.budget.tokens.Load())
+			assert.EqualValues(t, tt.want.RetryCost, c.budget.retryCost)
+			assert.EqualValues(t, tt.want.TimeoutCost, c.budget.timeoutCost)
+			assert.EqualValues(t, tt.want.Refund, c.budget.refund)
 		})
 	}
 }

@@ -12,15 +12,20 @@ import (
 // retry-after-ms, x-ms-retry-after-ms (milliseconds) or Retry-After
 // (delta-seconds or an HTTP date). An HTTP date is measured against the
 // response's own Date header when it has one, so that a skewed server clock
-// cancels out; otherwise against now. A date in the past means 0.
+// cancels out; otherwise against now. A date in the past means 0. A value
+// that is no wait at all (negative, not a number, or too long for a
+// time.Duration: "99999999999999999999" would read as 292 years) is
+// ignored, as if the header were missing.
 func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 	if len(h) == 0 {
 		return 0, false
 	}
 	for _, k := range [...]string{"Retry-After-Ms", "X-Ms-Retry-After-Ms"} {
 		if v := h.Get(k); v != "" {
-			if ms, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && ms >= 0 && !math.IsInf(ms, 0) {
-				return clampDuration(ms * float64(time.Millisecond)), true
+			if ms, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && ms >= 0 {
+				if d, ok := waitOf(ms * float64(time.Millisecond)); ok {
+					return d, true
+				}
 			}
 		}
 	}
@@ -29,10 +34,10 @@ func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 		return 0, false
 	}
 	if secs, err := strconv.ParseFloat(v, 64); err == nil {
-		if secs < 0 || math.IsNaN(secs) {
+		if secs < 0 {
 			return 0, false
 		}
-		return clampDuration(secs * float64(time.Second)), true
+		return waitOf(secs * float64(time.Second))
 	}
 	at, err := http.ParseTime(v)
 	if err != nil {
@@ -44,16 +49,20 @@ func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 	if !at.After(now) {
 		return 0, true
 	}
-	return at.Sub(now), true
+	if d := at.Sub(now); d < math.MaxInt64 { // Sub saturates: a date past year 2262
+		return d, true
+	}
+	return 0, false
 }
 
-// clampDuration converts nanoseconds to a Duration without overflowing.
-func clampDuration(ns float64) time.Duration {
+// waitOf converts nanoseconds to a Duration; false when ns is not a wait a
+// Duration can hold (NaN, infinite, 292 years or more).
+func waitOf(ns float64) (time.Duration, bool) {
 	switch {
-	case math.IsNaN(ns) || ns <= 0:
-		return 0
-	case ns >= math.MaxInt64:
-		return time.Duration(math.MaxInt64)
+	case math.IsNaN(ns) || ns >= math.MaxInt64:
+		return 0, false
+	case ns <= 0:
+		return 0, true
 	}
-	return time.Duration(ns)
+	return time.Duration(ns), true
 }

@@ -75,10 +75,17 @@ func TestPoolShield(t *testing.T) {
 	require.NoError(t, get(context.Background(), "ok"))
 	assert.EqualValues(t, 2, conns.Load(), "a closed pool dials again")
 
-	// Close is the one way to close the pool.
-	require.NoError(t, c.Close())
+	// Close is the one way to close the pool: after it, the transport
+	// underneath dials again (Do itself sends nothing after Close).
 	require.NoError(t, get(context.Background(), "ok"))
-	assert.EqualValues(t, 3, conns.Load())
+	require.EqualValues(t, 2, conns.Load(), "pooled again")
+	require.NoError(t, c.Close())
+	resp, err := (&http.Client{Transport: c.pool.rt}).Get(srv.URL + "/v1/ok")
+	require.NoError(t, err)
+	_, _ = io.Copy(io.Discard, resp.Body)
+	require.NoError(t, resp.Body.Close())
+	assert.EqualValues(t, 3, conns.Load(), "Close closed the pooled connection")
+	require.ErrorIs(t, get(context.Background(), "ok"), ErrClosed)
 	require.NoError(t, c.Close())
 }
 

@@ -144,3 +144,28 @@ func ExampleExosResponder() {
 	// true true true
 	// 404 {"ErrorCode":400001,"Message":"Person not found"}
 }
+
+// WithLogoutByIdentifier lets a client that was configured with a wrong
+// API key still log out the session it opened (by default the fake checks
+// the key on logoutMyself as on every call).
+func ExampleWithLogoutByIdentifier() {
+	srv := apierrtest.NewExos(apierrtest.WithLogoutByIdentifier())
+	defer srv.Close()
+	cr := srv.Credentials()
+	c, err := apierr.New(apierr.WithBaseURL(srv.URL()+"/ExosApi/api/v1.0"), apierr.WithDecoder(decode.Exos),
+		apierr.WithExosSession(apierr.ExosSession{
+			LoginURL: srv.LoginURL(), LogoutURL: srv.LogoutURL(),
+			APIKey: "wrong-key", UserName: cr.UserName, Password: cr.Password,
+		}))
+	if err != nil {
+		panic(err)
+	}
+	req, _ := c.NewRequest(context.Background(), "GET", "persons", nil)
+	_, err = c.Do(req, nil)
+	fmt.Println(errors.Is(err, apierr.ErrReauthRequired))
+	fmt.Println("logins:", srv.Logins(), "sessions open:", srv.Sessions())
+	_ = c.Close()
+	// Output:
+	// true
+	// logins: 1 sessions open: 0
+}

@@ -13,6 +13,7 @@ type config struct {
 	lifetime               time.Duration
 	now                    func() time.Time
 	maxSessions            int
+	logoutByIdentifier     bool
 }
 
 // The credentials a fake accepts unless options say otherwise.
@@ -76,4 +77,13 @@ func WithClock(now func() time.Time) Option {
 // users) while n sessions are open; 0 means no limit.
 func WithMaxSessions(n int) Option {
 	return func(c *config) { c.maxSessions = max(n, 0) }
+}
+
+// WithLogoutByIdentifier makes logoutMyself end the session named by the
+// identifier even when the call's API key is wrong. exos does not document
+// which it does; by default the fake checks logoutMyself as it checks every
+// call, so a client with a wrong API key cannot log out the sessions it
+// opened and they stay open until they expire.
+func WithLogoutByIdentifier() Option {
+	return func(c *config) { c.logoutByIdentifier = true }
 }

@@ -123,6 +123,9 @@ func (s *Server[C]) sessionID(r *http.Request) (string, bool) {
 // session identifier is unknown, revoked or expired.
 func (s *Server[C]) authenticateSession(w http.ResponseWriter, r *http.Request) bool {
 	id, ok := s.sessionID(r)
+	if s.cfg.logoutByIdentifier && r.Method == http.MethodPost && r.URL.Path == exosLogoutPath {
+		ok = true // WithLogoutByIdentifier: the key is not checked here
+	}
 	if ok && s.grants.check(id) == authNone {
 		return true
 	}

@@ -123,3 +123,29 @@ func TestOAuthFakesHaveNoLoginURLs(t *testing.T) {
 	assert.Empty(t, srv.LogoutURL())
 	assert.Equal(t, Credentials{DefaultClientID, DefaultClientSecret, DefaultUserName, DefaultPassword, DefaultAPIKey}, srv.Credentials())
 }
+
+func TestExosLogoutWithWrongKey(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		opts   []Option
+		status int
+		left   int
+	}{
+		{"the key is checked as on every call", nil, 401, 1},
+		{"WithLogoutByIdentifier", []Option{WithLogoutByIdentifier()}, 204, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := NewExos(tc.opts...)
+			defer srv.Close()
+			id := exosLogin(t, srv)
+			wrong := []string{"Authorization", basic("other-key", id)}
+			a := send(t, srv.Client(), "GET", srv.URL()+exosPersons, "", wrong...)
+			assert.Equal(t, 401, a.status, "API calls check the key in both modes")
+			assert.Equal(t, tc.status, send(t, srv.Client(), "POST", srv.LogoutURL(), "", wrong...).status)
+			assert.Equal(t, tc.left, srv.Sessions())
+			a = send(t, srv.Client(), "POST", srv.LogoutURL(), "", "Authorization", basic("other-key", "unknown-id"))
+			assert.Equal(t, 401, a.status, "an unknown identifier is refused in both modes")
+			assert.Equal(t, "300008", bodyCode(t, "exos", a))
+		})
+	}
+}

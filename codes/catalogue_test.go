@@ -28,7 +28,8 @@ type code interface {
 }
 
 // catalogue is one codes package, as data: the checks below are the same
-// for all four, and per-API specifics (families) stay in each package.
+// for all four, and per-API methods (Family, System, Parent) are tested in
+// each package.
 type catalogue struct {
 	api       string
 	all       func() []code
@@ -170,6 +171,7 @@ func catalogues() []catalogue {
 		{entrecode.Code(1451), codes.Info{Known: true, Status: 429, Description: "Too many wrong login attempts (on login, only 1451 is defined)", Retry: codes.RetryBackoff}},
 		{entrecode.Code(2410), codes.Info{Known: true, Status: 401, Description: "Insufficient rights to access the requested resource", Permission: true}},
 		{entrecode.Code(401), codes.Info{Known: true, Status: 401, Description: "Invalid Access Token"}},
+		{entrecode.Code(3000), codes.Info{Known: true, Status: 500, Description: "Internal Error. No further information disclosured to client.", Retry: codes.RetryTransient}},
 		{entrecode.Code(2999), codes.Info{}},  // undocumented
 		{entrecode.Code(999), codes.Info{}},   // undocumented
 		{entrecode.Code(12202), codes.Info{}}, // five digits
@@ -193,6 +195,17 @@ func catalogues() []catalogue {
 	ec.is = []isCase{
 		{entrecode.Code(373), entrecode.ParallelRequestAddedTags, true},
 		{entrecode.Code(373), entrecode.InternalError, false},
+		// A family matches its code in every system (the first digit).
+		{entrecode.Code(1202), entrecode.MissingPropertyInQueryString, true},
+		{entrecode.Code(2202), entrecode.MissingPropertyInQueryString, true},
+		{entrecode.Code(3202), entrecode.MissingPropertyInQueryString, true},
+		{entrecode.Code(2202), entrecode.Code(2202), true},
+		{entrecode.Code(1202), entrecode.Code(2202), false}, // a four-digit code matches only itself
+		{entrecode.Code(202), entrecode.Code(2202), false},  // a family does not match one system's code
+		{entrecode.Code(2201), entrecode.MissingPropertyInQueryString, false},
+		{entrecode.Code(2000), entrecode.InternalError, true},
+		{entrecode.Code(1451), entrecode.TooManyWrongLoginAttempts, true},
+		{entrecode.Code(12202), entrecode.MissingPropertyInQueryString, false}, // not a system digit + code
 	}
 	ec.noAllocs = []code{entrecode.Code(2202), entrecode.InternalError, entrecode.Code(1451), entrecode.Code(2999)}
 
@@ -212,6 +225,9 @@ func catalogues() []catalogue {
 		{usta.EntityNotFound, codes.Info{Known: true, Status: 404, Description: "Entity was not found."}},
 		{usta.Code(4006), codes.Info{Known: true, Description: "Access is denied.", Permission: true}},
 		{usta.Code(3002), codes.Info{Known: true, Description: "Same entity already exists and cannot be created."}},
+		// An undocumented refinement takes its parent's status, description
+		// and class, but is not Known.
+		{usta.Code(200699), codes.Info{Description: "Error occurred while saving the entity.", Retry: codes.RetryNever}},
 		{usta.Code(7000), codes.Info{}},
 		{usta.Code(700001), codes.Info{}},
 	}
@@ -233,6 +249,15 @@ func catalogues() []catalogue {
 	us.is = []isCase{
 		{usta.Code(3001), usta.EntityNotFound, true},
 		{usta.Code(3001), usta.ValidationError, false},
+		// A six-digit code refines its four-digit parent.
+		{usta.Code(200601), usta.EntitySavingError, true},
+		{usta.Code(200602), usta.EntitySavingError, true},
+		{usta.Code(200699), usta.EntitySavingError, true}, // undocumented refinement
+		{usta.Code(2006), usta.EntitySavingError, true},
+		{usta.Code(2006), usta.USPTANumberNotUnique, false}, // the parent is not the refinement
+		{usta.Code(200601), usta.PTRNumberNotUnique, false},
+		{usta.Code(300101), usta.EntitySavingError, false},
+		{usta.Code(3001), usta.EntitySavingError, false},
 	}
 	us.noAllocs = []code{usta.Code(3001), usta.Code(200601), usta.Code(200699), usta.Code(7000)}
 

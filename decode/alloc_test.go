@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/accessapi/apierr/internal/corpustest"
 )
 
 // hostileBodies are 64 KiB bodies built to make a decoder allocate: many
@@ -67,7 +69,7 @@ func TestAllocationBounded(t *testing.T) {
 	for name, b := range hostileBodies() {
 		bodies[name] = b
 	}
-	for _, file := range corpusPaths() {
+	for _, file := range corpustest.Paths() {
 		b, err := os.ReadFile(file)
 		if err != nil {
 			t.Fatal(err)

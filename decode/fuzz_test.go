@@ -12,6 +12,7 @@ import (
 	"github.com/accessapi/apierr/codes/tapkey"
 	"github.com/accessapi/apierr/codes/usta"
 	"github.com/accessapi/apierr/decode"
+	"github.com/accessapi/apierr/internal/corpustest"
 )
 
 // fuzzSeeds are the corpus bodies (when present), the bodies written from
@@ -19,7 +20,7 @@ import (
 func fuzzSeeds(f *testing.F) {
 	bodies := []string{exosDocBody, entrecodeDocBody, entrecodePublished, ustaDocBody, tapkeyDocBody, problemDocBody}
 	bodies = append(bodies, oddBodies...)
-	for _, file := range corpusPaths() {
+	for _, file := range corpustest.Paths() {
 		b, err := os.ReadFile(file)
 		if err != nil {
 			f.Fatal(err)

@@ -47,14 +47,8 @@ func runCodes(args []string, stdout, stderr io.Writer) int {
 		}
 		ms = append(ms, match{entry: e, info: info})
 	}
-	if *asJSON {
-		if err := writeJSON(stdout, jsonRows(ms)); err != nil {
-			return writeFailed(stderr, err)
-		}
-	} else if len(ms) > 0 {
-		if err := writeTable(stdout, ms); err != nil {
-			return writeFailed(stderr, err)
-		}
+	if err := writeResult(stdout, ms, *asJSON, writeTable); err != nil {
+		return writeFailed(stderr, err)
 	}
 	if len(ms) == 0 {
 		fmt.Fprintln(stderr, "apierr codes: no code matches")

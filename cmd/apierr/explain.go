@@ -37,14 +37,8 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 		return c.usageError(err.Error())
 	}
 	ms := lookup(pos[0], a)
-	if *asJSON {
-		if err := writeJSON(stdout, jsonRows(ms)); err != nil {
-			return writeFailed(stderr, err)
-		}
-	} else if len(ms) > 0 {
-		if err := writeMatches(stdout, ms); err != nil {
-			return writeFailed(stderr, err)
-		}
+	if err := writeResult(stdout, ms, *asJSON, writeMatches); err != nil {
+		return writeFailed(stderr, err)
 	}
 	if len(ms) == 0 {
 		where := "any API"
@@ -55,6 +49,18 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 		return exitNoMatch
 	}
 	return exitFound
+}
+
+// writeResult writes the matches as a JSON array (empty when there are
+// none) or, when there are any, as text.
+func writeResult(w io.Writer, ms []match, asJSON bool, text func(io.Writer, []match) error) error {
+	if asJSON {
+		return writeJSON(w, jsonRows(ms))
+	}
+	if len(ms) == 0 {
+		return nil
+	}
+	return text(w, ms)
 }
 
 // writeFailed reports that output could not be written (a closed pipe).

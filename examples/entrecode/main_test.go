@@ -5,7 +5,6 @@ import (
 	"io"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
 	"go.uber.org/goleak"
 
 	"github.com/accessapi/apierr/examples/internal/clitest"
@@ -13,12 +12,13 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
+// program is run as the tests call it (it reads no environment).
+func program(args []string, _ func(string) string, stdout, stderr io.Writer) int {
+	return run(context.Background(), args, stdout, stderr)
+}
+
 func TestEntrecodeStory(t *testing.T) {
-	out, errOut := clitest.Run(t, 0, func(stdout, stderr io.Writer) int {
-		return run(context.Background(), nil, stdout, stderr)
-	})
-	assert.Empty(t, errOut)
-	clitest.Lines(t, out,
+	clitest.Story(t, program, nil, nil,
 		`^GET todo: 2 entries with the signed-in token \(token requests: 0\)$`,
 		`^token revoked: .*\(refresh requests: 1\), replayed: ok$`,
 		`^PUT todo\?_id=e1 \(2 attempts, 2373 retried\): ok$`,
@@ -31,11 +31,8 @@ func TestEntrecodeStory(t *testing.T) {
 }
 
 func TestEntrecodeUsage(t *testing.T) {
-	prog := func(args []string, _ func(string) string, stdout, stderr io.Writer) int {
-		return run(context.Background(), args, stdout, stderr)
-	}
-	clitest.Conventions(t, "entrecode", prog)
-	clitest.Usage(t, "entrecode", prog, []clitest.UsageCase{
+	clitest.Conventions(t, "entrecode", program)
+	clitest.Usage(t, "entrecode", program, []clitest.UsageCase{
 		{Name: "help", Args: []string{"-h"}, Code: 0, Want: "It takes no flags other than -h."},
 	})
 }

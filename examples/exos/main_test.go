@@ -14,12 +14,13 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
+// program is run as the tests call it.
+func program(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	return run(context.Background(), args, getenv, stdout, stderr)
+}
+
 func TestExosStory(t *testing.T) {
-	out, errOut := clitest.Run(t, 0, func(stdout, stderr io.Writer) int {
-		return run(context.Background(), nil, clitest.Env(nil), stdout, stderr)
-	})
-	assert.Empty(t, errOut)
-	clitest.Lines(t, out,
+	out := clitest.Story(t, program, nil, nil,
 		`^GET persons: 1 person\(s\) \(logins: 1\)$`,
 		`^session expired: .*replayed: ok \(logins: 2\)$`,
 		`^POST assignAccessRight \(3 attempts, 2 concurrency errors retried\): ok$`,
@@ -46,10 +47,7 @@ func TestExosRealModeAgainstAFake(t *testing.T) {
 			if legacy {
 				vars = map[string]string{"EXOS_API_KEY": c.APIKey, "EXOS_USER": c.UserName, "EXOS_PASSWORD": c.Password, "EXOS_LEGACY": "1"}
 			}
-			out, errOut := clitest.Run(t, 0, func(stdout, stderr io.Writer) int {
-				return run(context.Background(), []string{"-base-url", srv.URL() + "/ExosApi/api/v1.1"}, clitest.Env(vars), stdout, stderr)
-			})
-			clitest.Lines(t, out,
+			out := clitest.Story(t, program, []string{"-base-url", srv.URL() + "/ExosApi/api/v1.1"}, vars,
 				`^exos example: the exos API at http://127\.0\.0\.1:\d+/ExosApi/api/v1\.1$`,
 				`^GET persons/apierr-example-no-such-person: no such person: check the id\n +status 404, code 400001,`,
 				`^Close: <nil> \(logged out\)$`,
@@ -57,7 +55,7 @@ func TestExosRealModeAgainstAFake(t *testing.T) {
 			assert.Equal(t, 1, srv.Logins())
 			assert.Equal(t, 1, srv.Logouts())
 			assert.Equal(t, 1, srv.Requests()-srv.Logouts(), "one API call besides the logout")
-			assert.NotContains(t, out+errOut, c.Password)
+			assert.NotContains(t, out, c.Password)
 		})
 	}
 }
@@ -65,9 +63,7 @@ func TestExosRealModeAgainstAFake(t *testing.T) {
 func TestExosUsage(t *testing.T) {
 	full := map[string]string{"EXOS_API_KEY": "k", "EXOS_USER": "u", "EXOS_PASSWORD": "s3cret", "EXOS_TENANT_ID": "1"}
 	base := []string{"-base-url", "https://exos.example/ExosApi/api/v1.1"}
-	clitest.Usage(t, "exos", func(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-		return run(context.Background(), args, getenv, stdout, stderr)
-	}, []clitest.UsageCase{
+	clitest.Usage(t, "exos", program, []clitest.UsageCase{
 		{Name: "key without base URL", Vars: full, Code: 2, Want: "exos: EXOS_API_KEY is set: give -base-url too"},
 		{Name: "base URL without credentials", Args: base, Code: 2, Want: "exos: with -base-url these variables must be set: EXOS_API_KEY, EXOS_USER, EXOS_PASSWORD, EXOS_TENANT_ID"},
 		{Name: "legacy needs no tenant", Args: base, Vars: map[string]string{"EXOS_LEGACY": "1"}, Code: 2, Want: "must be set: EXOS_API_KEY, EXOS_USER, EXOS_PASSWORD\n"},
@@ -79,7 +75,5 @@ func TestExosUsage(t *testing.T) {
 }
 
 func TestExosConventions(t *testing.T) {
-	clitest.Conventions(t, "exos", func(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-		return run(context.Background(), args, getenv, stdout, stderr)
-	}, "base-url")
+	clitest.Conventions(t, "exos", program, "base-url")
 }

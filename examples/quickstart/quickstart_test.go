@@ -14,12 +14,13 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
+// program is run as the tests call it.
+func program(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	return run(context.Background(), args, getenv, stdout, stderr)
+}
+
 func TestQuickstartAgainstTheFakes(t *testing.T) {
-	out, errOut := clitest.Run(t, 0, func(stdout, stderr io.Writer) int {
-		return run(context.Background(), nil, clitest.Env(nil), stdout, stderr)
-	})
-	assert.Empty(t, errOut)
-	clitest.Lines(t, out,
+	clitest.Story(t, program, nil, nil,
 		`^1\. token +GET BoundLocks: 200, 2 bound locks \(1 token request, client credentials\)$`,
 		`^2\. revoked .*: 401 -> new token, replayed once -> 200 \(\+1 token request\)$`,
 		`^3\. 429 +GET BoundLocks: 429 -> Retry-After: 1, waited [12]\.\ds -> 200$`,
@@ -45,10 +46,7 @@ func TestQuickstartRealModeAgainstAFake(t *testing.T) {
 		"TAPKEY_CLIENT_ID": c.ClientID, "TAPKEY_CLIENT_SECRET": c.ClientSecret,
 		"TAPKEY_TOKEN_URL": srv.TokenURL(), "TAPKEY_OWNER_ID": "o1",
 	}
-	out, errOut := clitest.Run(t, 0, func(stdout, stderr io.Writer) int {
-		return run(context.Background(), []string{"-base-url", srv.URL() + "/api/v1"}, clitest.Env(vars), stdout, stderr)
-	})
-	clitest.Lines(t, out,
+	out := clitest.Story(t, program, []string{"-base-url", srv.URL() + "/api/v1"}, vars,
 		`^apierr quickstart: the Tapkey API at http://127\.0\.0\.1:\d+/api/v1$`,
 		`^1\. token +GET BoundLocks: 200, 2 bound locks \(1 token request, client credentials\)$`,
 		`^2-4\. +skipped`,
@@ -59,14 +57,12 @@ func TestQuickstartRealModeAgainstAFake(t *testing.T) {
 	)
 	assert.Equal(t, 2, srv.Requests(), "the story's count matches the server's")
 	assert.Equal(t, 1, srv.TokenRequests())
-	assert.NotContains(t, out+errOut, c.ClientSecret)
+	assert.NotContains(t, out, c.ClientSecret)
 }
 
 func TestQuickstartUsageErrors(t *testing.T) {
 	full := map[string]string{"TAPKEY_CLIENT_ID": "id", "TAPKEY_CLIENT_SECRET": "s3cret", "TAPKEY_OWNER_ID": "o1"}
-	clitest.Usage(t, "quickstart", func(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-		return run(context.Background(), args, getenv, stdout, stderr)
-	}, []clitest.UsageCase{
+	clitest.Usage(t, "quickstart", program, []clitest.UsageCase{
 		{Name: "base URL without credentials", Args: []string{"-base-url", "https://api.example.test"}, Code: 2, Want: "these variables must be set: TAPKEY_CLIENT_ID, TAPKEY_CLIENT_SECRET, TAPKEY_OWNER_ID"},
 		{Name: "credentials without secret", Vars: map[string]string{"TAPKEY_CLIENT_ID": "id", "TAPKEY_OWNER_ID": "o1"}, Code: 2, Want: "these variables must be set: TAPKEY_CLIENT_SECRET"},
 		{Name: "bad base URL", Args: []string{"-base-url", "ftp://api.example.test"}, Vars: full, Code: 2, Want: `-base-url must be an absolute http(s) URL, got "ftp://api.example.test"`},
@@ -79,7 +75,5 @@ func TestQuickstartUsageErrors(t *testing.T) {
 }
 
 func TestQuickstartConventions(t *testing.T) {
-	clitest.Conventions(t, "quickstart", func(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-		return run(context.Background(), args, getenv, stdout, stderr)
-	}, "base-url", "v")
+	clitest.Conventions(t, "quickstart", program, "base-url", "v")
 }

@@ -6,13 +6,17 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
 	"go.uber.org/goleak"
 
 	"github.com/accessapi/apierr/examples/internal/clitest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// program is run as the tests call it (it reads no environment).
+func program(args []string, _ func(string) string, stdout, stderr io.Writer) int {
+	return run(context.Background(), args, stdout, stderr)
+}
 
 func TestTapkeyStory(t *testing.T) {
 	for _, tc := range []struct {
@@ -22,11 +26,7 @@ func TestTapkeyStory(t *testing.T) {
 		{"de", "Sie haben die Anzahl an Smartphone-Benutzern erreicht, die Ihr Tarif erlaubt."},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
-			out, errOut := clitest.Run(t, 0, func(stdout, stderr io.Writer) int {
-				return run(context.Background(), []string{"-lang", tc.lang}, stdout, stderr)
-			})
-			assert.Empty(t, errOut)
-			clitest.Lines(t, out,
+			clitest.Story(t, program, []string{"-lang", tc.lang}, nil,
 				`^GET BoundLocks: 2 bound locks with the stored token \(token requests: 0\)$`,
 				`^token revoked: .*\(1 refresh request\), replayed: ok$`,
 				`^refresh token rotations: 1; the hook stored the new one: true$`,
@@ -42,11 +42,8 @@ func TestTapkeyStory(t *testing.T) {
 }
 
 func TestTapkeyUsage(t *testing.T) {
-	prog := func(args []string, _ func(string) string, stdout, stderr io.Writer) int {
-		return run(context.Background(), args, stdout, stderr)
-	}
-	clitest.Conventions(t, "tapkey", prog, "lang")
-	clitest.Usage(t, "tapkey", prog, []clitest.UsageCase{
+	clitest.Conventions(t, "tapkey", program, "lang")
+	clitest.Usage(t, "tapkey", program, []clitest.UsageCase{
 		{Name: "empty language", Args: []string{"-lang", ""}, Code: 2, Want: "tapkey: -lang is empty (see tapkey -h)"},
 		{Name: "control character in language", Args: []string{"-lang", "de\nx"}, Code: 2, Want: "tapkey: bad -lang: apierr: WithAcceptLanguage: control character"},
 		{Name: "help", Args: []string{"-h"}, Code: 0, Want: "Accept-Language"},

@@ -14,12 +14,13 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
+// program is run as the tests call it.
+func program(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	return run(context.Background(), args, getenv, stdout, stderr)
+}
+
 func TestUSTAStory(t *testing.T) {
-	out, errOut := clitest.Run(t, 0, func(stdout, stderr io.Writer) int {
-		return run(context.Background(), nil, clitest.Env(nil), stdout, stderr)
-	})
-	assert.Empty(t, errOut)
-	clitest.Lines(t, out,
+	out := clitest.Story(t, program, nil, nil,
 		`^GET entities/1001: Billie King \(token requests: 1\)$`,
 		`^token revoked: .*replayed: ok \(token requests: 2, refresh requests: 0\)$`,
 		`^PUT entities/1001: not saved: .*\n +status 400, code 200601, .*detail "usptaNumber", 0 sub-errors, attempts 1$`,
@@ -39,24 +40,19 @@ func TestUSTARealModeAgainstAFake(t *testing.T) {
 	defer srv.Close()
 	c := srv.Credentials()
 	vars := map[string]string{"USTA_CLIENT_ID": c.ClientID, "USTA_CLIENT_SECRET": c.ClientSecret, "USTA_TOKEN_URL": srv.TokenURL()}
-	out, errOut := clitest.Run(t, 0, func(stdout, stderr io.Writer) int {
-		return run(context.Background(), []string{"-base-url", srv.URL() + "/v1"}, clitest.Env(vars), stdout, stderr)
-	})
-	clitest.Lines(t, out,
+	out := clitest.Story(t, program, []string{"-base-url", srv.URL() + "/v1"}, vars,
 		`^usta example: the USTA API at http://127\.0\.0\.1:\d+/v1$`,
 		`^GET entities/apierr-example-no-such-entity: no such entity\n +status 404, code 3001,`,
 	)
 	assert.Equal(t, 1, srv.Requests())
 	assert.Equal(t, 1, srv.TokenRequests())
-	assert.NotContains(t, out+errOut, c.ClientSecret)
+	assert.NotContains(t, out, c.ClientSecret)
 }
 
 func TestUSTAUsage(t *testing.T) {
 	full := map[string]string{"USTA_CLIENT_ID": "id", "USTA_CLIENT_SECRET": "s3cret", "USTA_TOKEN_URL": "https://auth.example/oauth/token"}
 	base := []string{"-base-url", "https://api.example/v1"}
-	clitest.Usage(t, "usta", func(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-		return run(context.Background(), args, getenv, stdout, stderr)
-	}, []clitest.UsageCase{
+	clitest.Usage(t, "usta", program, []clitest.UsageCase{
 		{Name: "credentials without base URL", Vars: full, Code: 2, Want: "usta: USTA_CLIENT_ID is set: give -base-url too"},
 		{Name: "base URL without credentials", Args: base, Code: 2, Want: "usta: with -base-url these variables must be set: USTA_CLIENT_ID, USTA_CLIENT_SECRET, USTA_TOKEN_URL"},
 		{Name: "no secret", Args: base, Vars: clitest.With(full, "USTA_CLIENT_SECRET", " "), Code: 2, Want: "must be set: USTA_CLIENT_SECRET\n"},

@@ -144,17 +144,14 @@ func TestGenerateCommand(t *testing.T) {
 
 package main
 
-// curated holds, for every documented code by API and in table order, the
-// constant's name and the reasons the tables give for its retry class and flags
-// (empty where the class is the status default or the flag does not hold).
-var curated = map[string][]curatedRow{
-	"x": {
-		{code: "400026", name: "PersonAlreadyBlocked", appliedWhy: "the person is blocked"},
-		{code: "429", name: "SlowDown", retryWhy: "the server asks us to slow down"},
-	},
-	"y": {
-		{code: "Duplicate", name: "Duplicate"},
-	},
+// curatedRows holds one row for every documented code, by API and in table
+// order: the API, the code, the constant's name, and the reasons the tables give
+// for its retry class, Applied and Permission (empty where the class is the
+// status default or the flag does not hold).
+var curatedRows = []curatedRow{
+	{"x", "400026", "PersonAlreadyBlocked", "", "the person is blocked", ""},
+	{"x", "429", "SlowDown", "the server asks us to slow down", "", ""},
+	{"y", "Duplicate", "Duplicate", "", "", ""},
 }
 `, string(src))
 

@@ -108,12 +108,20 @@ var secretHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie", "
 func Header(h http.Header) http.Header {
 	c := h.Clone()
 	for k := range c {
-		for _, s := range secretHeaders {
-			if strings.EqualFold(k, s) {
-				c[k] = []string{Mask}
-				break
-			}
+		if IsSecretHeader(k) {
+			c[k] = []string{Mask}
 		}
 	}
 	return c
+}
+
+// IsSecretHeader reports whether the header name carries credentials,
+// compared case-insensitively.
+func IsSecretHeader(name string) bool {
+	for _, s := range secretHeaders {
+		if strings.EqualFold(name, s) {
+			return true
+		}
+	}
+	return false
 }

@@ -30,3 +30,17 @@ func Lines(t testing.TB, out string, patterns ...string) {
 		assert.Regexp(t, regexp.MustCompile("(?m)"+p), out)
 	}
 }
+
+// Story runs a program that must succeed, with args and the environment
+// vars (nil: nothing set): it requires exit status 0 and an empty stderr,
+// asserts that stdout has a match for each pattern (as Lines does), and
+// returns stdout.
+func Story(t testing.TB, run Program, args []string, vars map[string]string, patterns ...string) string {
+	t.Helper()
+	out, errOut := Run(t, 0, func(stdout, stderr io.Writer) int {
+		return run(args, Env(vars), stdout, stderr)
+	})
+	assert.Empty(t, errOut, "stderr")
+	Lines(t, out, patterns...)
+	return out
+}
