@@ -249,7 +249,11 @@ func (t *tokenCache) run(ctx context.Context, f *flight, after uint64, reason Au
 	now := t.current()
 	if err == nil {
 		t.failErr = nil
-		t.debug(ctx, "apierr: token obtained", slog.Duration("apierr.token.valid_for", validFor(cred, now)))
+		if cred.hardAt.IsZero() { // an exos session: no expiry to tell
+			t.debug(ctx, "apierr: token obtained")
+		} else {
+			t.debug(ctx, "apierr: token obtained", slog.Duration("apierr.token.valid_for", validFor(cred, now)))
+		}
 	} else {
 		var h failFast
 		t.bgNext = now.Add(softRetryGap)
