@@ -327,8 +327,7 @@ func (t *tokenCache) invalidate(ctx context.Context, gen uint64) bool {
 		t.mu.Lock()
 		t.rejected = true
 		t.mu.Unlock()
-		t.debug(ctx, "apierr: token rejected by the API; getting a new one")
-		return true
+		return true // Do logs the replay: one line for the event
 	}
 	return false
 }
