@@ -326,7 +326,7 @@ func (t *tokenAuth) rejected(ctx context.Context, sent *credential, resp *http.R
 			ectx, cancel := context.WithTimeout(context.WithoutCancel(ctx), closeTimeout)
 			defer cancel()
 			if err := t.cache.src.end(ectx, sent); err != nil {
-				t.debug(ctx, "apierr: ending the refused session failed", slog.String("error", err.Error()))
+				t.debug(ctx, "apierr: ending the refused session failed", slog.String("error.message", err.Error()))
 			}
 			return ae
 		}

@@ -1,11 +1,14 @@
 package apierr_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -312,4 +315,34 @@ func TestInsufficientScopeWith403(t *testing.T) {
 	assert.Equal(t, 1, srv.TokenRequests(), "no refresh")
 	assert.Equal(t, 1, srv.Attempts("/api/v1/Owners/o1/Grants"), "no replay")
 	assert.False(t, errors.Is(err, apierr.ErrReauthRequired))
+}
+
+// TestReplayLogsOneLine is issue 11 item 19: a 401 replay is one event and
+// one Debug line (it was two: the token cache's "token rejected" and Do's
+// "replaying"), beside the attempt's own line and the new token's.
+func TestReplayLogsOneLine(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	srv := apierrtest.NewTapkey()
+	defer srv.Close()
+	var logs bytes.Buffer
+	c, err := apierr.New(srv.ClientOptions(
+		apierr.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))...)
+	require.NoError(t, err)
+	defer c.Close()
+	get := func() {
+		req, err := c.NewRequest(context.Background(), http.MethodGet, "Owners/o1/BoundLocks", nil)
+		require.NoError(t, err)
+		_, err = c.Do(req, nil)
+		require.NoError(t, err)
+	}
+	get()
+	srv.RevokeAll()
+	logs.Reset()
+	get()
+
+	count := func(s string) int { return strings.Count(logs.String(), s) }
+	assert.Equal(t, 1, count("replaying"), logs.String())
+	assert.Equal(t, 0, count("token rejected"), logs.String())
+	assert.Equal(t, 1, count("token obtained"), logs.String())
+	assert.Equal(t, 2, srv.TokenRequests())
 }

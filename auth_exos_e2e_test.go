@@ -1,9 +1,12 @@
 package apierr_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -154,4 +157,35 @@ func TestExosCloseDuringLoginLogsOut(t *testing.T) {
 	assert.Equal(t, 0, srv.Sessions(), "the session the login produced was logged out")
 	assert.Equal(t, 1, srv.Logouts())
 	require.NoError(t, closeErr)
+}
+
+// TestExosLoginLogLine is issue 11 item 19: an exos session has no expiry,
+// so its login's log line says nothing about one (it said valid_for=0s).
+// An OAuth2 token's line still tells how long the token is valid.
+func TestExosLoginLogLine(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	srv := apierrtest.NewExos()
+	defer srv.Close()
+	var logs bytes.Buffer
+	cr := srv.Credentials()
+	c, err := apierr.New(apierr.WithBaseURL(srv.URL()+"/ExosApi/api/v1.0"), apierr.WithDecoder(decode.Exos),
+		apierr.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
+		apierr.WithExosSession(apierr.ExosSession{
+			LoginURL: srv.LoginURL(), LogoutURL: srv.LogoutURL(), TenantID: 1,
+			APIKey: cr.APIKey, UserName: cr.UserName, Password: cr.Password,
+		}))
+	require.NoError(t, err)
+	req, err := c.NewRequest(context.Background(), http.MethodGet, "persons", nil)
+	require.NoError(t, err)
+	_, _ = c.Do(req, nil) // the call's outcome does not matter: the login happened
+	require.NoError(t, c.Close())
+
+	var obtained []string
+	for _, line := range strings.Split(logs.String(), "\n") {
+		if strings.Contains(line, "token obtained") {
+			obtained = append(obtained, line)
+		}
+	}
+	require.Len(t, obtained, 1, logs.String())
+	assert.NotContains(t, obtained[0], "valid_for")
 }

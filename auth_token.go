@@ -249,7 +249,11 @@ func (t *tokenCache) run(ctx context.Context, f *flight, after uint64, reason Au
 	now := t.current()
 	if err == nil {
 		t.failErr = nil
-		t.debug(ctx, "apierr: token obtained", slog.Duration("apierr.token.valid_for", validFor(cred, now)))
+		if cred.hardAt.IsZero() { // an exos session: no expiry to tell
+			t.debug(ctx, "apierr: token obtained")
+		} else {
+			t.debug(ctx, "apierr: token obtained", slog.Duration("apierr.token.valid_for", validFor(cred, now)))
+		}
 	} else {
 		var h failFast
 		t.bgNext = now.Add(softRetryGap)
@@ -323,8 +327,7 @@ func (t *tokenCache) invalidate(ctx context.Context, gen uint64) bool {
 		t.mu.Lock()
 		t.rejected = true
 		t.mu.Unlock()
-		t.debug(ctx, "apierr: token rejected by the API; getting a new one")
-		return true
+		return true // Do logs the replay: one line for the event
 	}
 	return false
 }
