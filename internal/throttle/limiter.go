@@ -24,6 +24,8 @@ const (
 	// growEvery spaces the learned rate's growth updates: successes
 	// between them do not touch the Store.
 	growEvery = 10 * time.Millisecond
+	// reserveAhead is how far ahead a caller may take a send slot.
+	reserveAhead = 50 * time.Millisecond
 	// storeSlack is how far the Store's clock and ours may disagree about
 	// a reopening before the difference counts.
 	storeSlack = time.Millisecond
@@ -34,7 +36,7 @@ const (
 type Limiter struct {
 	state    atomic.Uint64 // epoch<<flagBits | flags
 	ok       atomic.Uint64 // requests the server accepted, ever
-	rateBits atomic.Uint64 // the learned rate (float64 bits) while it is in force
+	learnedSt atomic.Pointer[learnedMirror] // the learned rate while it is in force
 	nextGrow atomic.Int64  // unix ns: the next growth update of the learned rate
 	winStart atomic.Int64  // unix ns: start of the window the accepted rate is measured over
 	winOK    atomic.Uint64 // ok at winStart
@@ -49,6 +51,7 @@ type Limiter struct {
 	limited  bool          // a configured limit: every Acquire takes the slow path
 	slots    chan struct{} // MaxInFlight; nil: no cap
 	budget   *Budget
+	sends    sendLog
 
 	mu          sync.Mutex
 	epoch       uint64 // bumped each time the gate closes for a new reason
@@ -62,6 +65,15 @@ type Limiter struct {
 	failures    int   // transient failures in a row
 	learned     bool  // the learned rate is in force
 	cause       error // the response that last closed the gate
+	lastClosure time.Duration // how long the gate was closed before it last opened
+	closedAt    time.Time     // when the gate last closed
+}
+
+// learnedMirror is this process's copy of the Store's learned rate, with
+// the offset of the Store's clock from ours at the time it was read.
+type learnedMirror struct {
+	st     RateState
+	offset time.Duration // our clock minus the store's
 }
 
 // New returns a Limiter for cfg.
@@ -176,14 +188,14 @@ func (l *Limiter) acquireSlow(ctx context.Context) (Permit, error) {
 		}
 		waited := false
 		if s&flagLearned != 0 {
-			w, err := l.reserve(ctx, Learned, math.Float64frombits(l.rateBits.Load()), l.learn.Burst)
+			w, err := l.reserve(ctx, Learned, l.currentLearnedRate, l.learn.Burst)
 			if err != nil {
 				return Permit{}, err
 			}
 			waited = w
 		}
 		if l.rate > 0 {
-			w, err := l.reserve(ctx, Configured, l.rate, l.burst)
+			w, err := l.reserve(ctx, Configured, l.configuredRate, l.burst)
 			if err != nil {
 				return Permit{}, err
 			}
@@ -194,6 +206,9 @@ func (l *Limiter) acquireSlow(ctx context.Context) (Permit, error) {
 			continue // it closed while we waited for the slot
 		}
 		p.epoch = s >> flagBits
+		if s&flagLearned != 0 {
+			l.sends.add(l.clock.Now())
+		}
 		break
 	}
 	if l.slots != nil {
@@ -209,23 +224,34 @@ func (l *Limiter) acquireSlow(ctx context.Context) (Permit, error) {
 }
 
 // reserve takes a slot of bucket b and sleeps until it; it reports whether
-// it slept.
-func (l *Limiter) reserve(ctx context.Context, b Bucket, rate float64, burst int) (bool, error) {
-	maxWait := time.Duration(math.MaxInt64)
-	if dl, ok := ctx.Deadline(); ok {
-		maxWait = dl.Sub(l.clock.Now())
+// it slept. Slots are taken at most reserveAhead ahead: a caller further
+// back sleeps and asks again, so that a rate that grows meanwhile (the
+// learned rate, probing) serves it sooner.
+func (l *Limiter) reserve(ctx context.Context, b Bucket, rate func() float64, burst int) (bool, error) {
+	slept := false
+	for {
+		left := time.Duration(math.MaxInt64)
+		if dl, ok := ctx.Deadline(); ok {
+			left = dl.Sub(l.clock.Now())
+		}
+		r := rate()
+		wait, ok, err := l.store.Reserve(ctx, b, r, burst, min(left, reserveAhead))
+		if err != nil {
+			wait, ok, _ = l.fallback.Reserve(ctx, b, r, burst, min(left, reserveAhead))
+		}
+		switch {
+		case ok && wait <= 0:
+			return slept, nil
+		case ok:
+			return true, l.clock.Sleep(ctx, wait)
+		case wait > left:
+			return slept, &WaitError{Wait: wait, Cause: l.lastCause()}
+		}
+		slept = true
+		if err := l.clock.Sleep(ctx, jittered(reserveAhead/2, reserveAhead, l.clock.Jitter())); err != nil {
+			return true, err
+		}
 	}
-	wait, ok, err := l.store.Reserve(ctx, b, rate, burst, maxWait)
-	if err != nil {
-		wait, ok, _ = l.fallback.Reserve(ctx, b, rate, burst, maxWait)
-	}
-	if !ok {
-		return false, &WaitError{Wait: wait, Cause: l.lastCause()}
-	}
-	if wait <= 0 {
-		return false, nil
-	}
-	return true, l.clock.Sleep(ctx, wait)
 }
 
 func (l *Limiter) lastCause() error {
@@ -243,7 +269,7 @@ func (l *Limiter) waitGate(ctx context.Context) (probe bool, err error) {
 		l.mu.Lock()
 		if !l.closed {
 			l.mu.Unlock()
-			if spread && l.gate.Spread > 0 {
+			if spread && l.gate.Spread > 0 && l.state.Load()&flagLearned == 0 {
 				return false, l.clock.Sleep(ctx, jittered(0, l.gate.Spread, l.clock.Jitter()))
 			}
 			return false, nil
@@ -251,7 +277,10 @@ func (l *Limiter) waitGate(ctx context.Context) (probe bool, err error) {
 		now := l.clock.Now()
 		if reopen := l.reopenAt; now.Before(reopen) {
 			if target.Before(reopen) {
-				target = reopen.Add(jittered(0, l.gate.Spread, l.clock.Jitter()))
+				target = reopen
+				if !l.learned { // else the learned rate spaces them
+					target = target.Add(jittered(0, l.gate.Spread, l.clock.Jitter()))
+				}
 			}
 			if dl, ok := ctx.Deadline(); ok {
 				if dl.Before(reopen) {
@@ -307,6 +336,7 @@ func (l *Limiter) waitGate(ctx context.Context) (probe bool, err error) {
 
 // open opens the gate; l.mu is held.
 func (l *Limiter) open(now time.Time) {
+	l.lastClosure = now.Sub(l.closedAt)
 	l.closed, l.outage, l.probing, l.reopenAt = false, false, false, time.Time{}
 	l.winStart.Store(now.UnixNano())
 	l.winOK.Store(l.ok.Load())
@@ -318,6 +348,9 @@ func (l *Limiter) open(now time.Time) {
 func (l *Limiter) close(now time.Time, d time.Duration) {
 	if until := now.Add(d); !l.closed || until.After(l.reopenAt) {
 		l.reopenAt = until
+	}
+	if !l.closed {
+		l.closedAt = now
 	}
 	l.closed = true
 }
@@ -428,10 +461,13 @@ func (l *Limiter) throttled(p Permit, r Result) {
 		l.outage, l.probing = false, false
 		l.broadcast()
 	}
-	var accepted float64
+	var seen Observed
+	var lastClosure time.Duration
 	if fresh {
 		l.epoch++
-		accepted = l.acceptedRate(now, !l.learned)
+		seen.Window = time.Duration(now.UnixNano() - l.winStart.Load())
+		seen.Accepted = float64(l.ok.Load() - l.winOK.Load())
+		lastClosure = l.lastClosure
 	}
 	if d > 0 {
 		l.close(now, d)
@@ -449,7 +485,11 @@ func (l *Limiter) throttled(p Permit, r Result) {
 		}
 	}
 	if fresh && !l.learn.Off {
-		l.updateRate(func(s RateState, t time.Time) RateState { return l.learn.Throttle(s, t, accepted) })
+		seen.Closed = l.GateClosedFor()
+		if m := l.learnedSt.Load(); m != nil && m.st.Active {
+			seen.Limit = l.estimateLimit(m.st, now, seen, lastClosure)
+		}
+		l.updateRate(func(s RateState, t time.Time) RateState { return l.learn.Throttle(s, t, seen) })
 	}
 }
 
@@ -494,19 +534,36 @@ func (l *Limiter) failed(p Permit, r Result) {
 }
 
 // acceptedRate is the rate at which the server accepted requests since the
-// gate last opened (or since the Limiter was made). first: no rate has been
-// learned yet, so the window counts as at least a second (the first
-// throttle often comes right after a burst).
-func (l *Limiter) acceptedRate(now time.Time, first bool) float64 {
+// gate last opened; 0 when that is too recent to tell.
+func (l *Limiter) acceptedRate(now time.Time) float64 {
 	elapsed := time.Duration(now.UnixNano() - l.winStart.Load())
-	n := float64(l.ok.Load() - l.winOK.Load())
-	switch {
-	case first:
-		elapsed = max(elapsed, time.Second)
-	case elapsed < 50*time.Millisecond:
-		return 0 // too short to tell
+	if elapsed < 50*time.Millisecond {
+		return 0
 	}
-	return n / elapsed.Seconds()
+	return float64(l.ok.Load()-l.winOK.Load()) / elapsed.Seconds()
+}
+
+// estimateLimit estimates the server's rate from this process's sends since
+// the gate last opened. The server's bucket is taken to have refilled while
+// the gate was closed: fully when the sends reach back to the opening and
+// the closure was long enough at the learned rate, else to its burst.
+func (l *Limiter) estimateLimit(st RateState, now time.Time, seen Observed, closure time.Duration) float64 {
+	sends, whole := l.sends.since(now.Add(-seen.Window), now)
+	burst := st.Burst
+	if burst <= 0 { // unknown: a tenth of a second at the rate we sent at
+		total := 0.0
+		for _, n := range sends {
+			total += n
+		}
+		burst = max(1, total/(float64(len(sends))*sendSlot.Seconds())/10)
+	}
+	start := burst
+	if whole {
+		start = min(burst, st.Rate*closure.Seconds())
+	}
+	// 1 % below: CUBIC dwells at the estimate, and a plateau above the
+	// server's rate ends in another closure.
+	return 0.99 * EstimateLimit(sends, sendSlot, burst, start)
 }
 
 // grow lets the learned rate grow after a success, at most once per
@@ -517,19 +574,24 @@ func (l *Limiter) grow() {
 	if now.UnixNano() < next || !l.nextGrow.CompareAndSwap(next, now.Add(growEvery).UnixNano()) {
 		return
 	}
-	l.mu.Lock()
-	demand := l.acceptedRate(now, false)
-	l.mu.Unlock()
+	demand := l.acceptedRate(now)
 	l.updateRate(func(s RateState, t time.Time) RateState { return l.learn.Grow(s, t, demand) })
 }
 
 // updateRate applies f in the Store and mirrors the result.
 func (l *Limiter) updateRate(f func(RateState, time.Time) RateState) {
-	st, err := l.store.UpdateRate(context.Background(), f)
+	var storeNow time.Time
+	g := func(s RateState, now time.Time) RateState { storeNow = now; return f(s, now) }
+	st, err := l.store.UpdateRate(context.Background(), g)
 	if err != nil {
-		st, _ = l.fallback.UpdateRate(context.Background(), f)
+		st, _ = l.fallback.UpdateRate(context.Background(), g)
 	}
-	l.rateBits.Store(math.Float64bits(st.Rate))
+	l.mirror(st, storeNow)
+}
+
+// mirror keeps st, read when the store's clock said storeNow.
+func (l *Limiter) mirror(st RateState, storeNow time.Time) {
+	l.learnedSt.Store(&learnedMirror{st: st, offset: l.clock.Now().Sub(storeNow)})
 	l.mu.Lock()
 	if l.learned != st.Active {
 		l.learned = st.Active
@@ -544,7 +606,23 @@ func (l *Limiter) LearnedRate() (float64, bool) {
 	if l.state.Load()&flagLearned == 0 {
 		return 0, false
 	}
-	return math.Float64frombits(l.rateBits.Load()), true
+	return l.learnedRate(l.clock.Now()), true
+}
+
+func (l *Limiter) currentLearnedRate() float64 { return l.learnedRate(l.clock.Now()) }
+func (l *Limiter) configuredRate() float64     { return l.rate }
+
+// learnedRate is the learned rate at now: while probing it grows with
+// time, not only with the successes that update the Store.
+func (l *Limiter) learnedRate(now time.Time) float64 {
+	m := l.learnedSt.Load()
+	if m == nil {
+		return 0
+	}
+	if m.st.Probing {
+		return l.learn.rateAt(m.st, now.Add(-m.offset))
+	}
+	return m.st.Rate
 }
 
 // GateClosedFor returns how long the gate stays closed from now, as this
@@ -583,17 +661,12 @@ func (l *Limiter) Sync(ctx context.Context) error {
 	if l.learn.Off {
 		return nil
 	}
-	st, err := l.store.UpdateRate(ctx, func(s RateState, _ time.Time) RateState { return s })
+	var storeNow time.Time
+	st, err := l.store.UpdateRate(ctx, func(s RateState, now time.Time) RateState { storeNow = now; return s })
 	if err != nil {
 		return err
 	}
-	l.rateBits.Store(math.Float64bits(st.Rate))
-	l.mu.Lock()
-	if l.learned != st.Active {
-		l.learned = st.Active
-		l.publish()
-	}
-	l.mu.Unlock()
+	l.mirror(st, storeNow)
 	return nil
 }
 
@@ -609,7 +682,7 @@ func (l *Limiter) String() string {
 		}
 	}
 	if l.learned {
-		s += ", learned rate " + strconv.FormatFloat(math.Float64frombits(l.rateBits.Load()), 'f', 1, 64) + "/s"
+		s += ", learned rate " + strconv.FormatFloat(l.learnedRate(l.clock.Now()), 'f', 1, 64) + "/s"
 	}
 	return s
 }

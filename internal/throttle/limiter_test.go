@@ -369,26 +369,47 @@ func TestMaxInFlight(t *testing.T) {
 
 func TestConfiguredRate(t *testing.T) {
 	fc := newFakeClock()
-	l := newTestLimiter(t, fc, func(c *Config) { c.Rate, c.Burst = 10, 2 })
-	// A burst of 2 goes at once; then one every 100 ms, each reserved in turn.
-	for i, want := range []time.Duration{0, 0, 100, 200, 300} {
+	l := newTestLimiter(t, fc, func(c *Config) { c.Rate, c.Burst = 100, 2 })
+	// A burst of 2 goes at once; then one every 10 ms.
+	for i, want := range []time.Duration{0, 0, 10, 10, 10} {
 		got := acquireAsync(context.Background(), l)
 		if want > 0 {
 			fc.waitSleepers(t, 1)
 			assert.Equal(t, []time.Time{fc.Now().Add(want * time.Millisecond)}, fc.sleeping(), "request %d", i)
 			fc.Advance(want * time.Millisecond)
-			fc.Advance(-want * time.Millisecond) // keep the time line: the slots are reserved ahead
 		}
 		a := <-got
 		require.NoError(t, a.err, "request %d", i)
 		a.p.Done(Result{Kind: Healthy})
 	}
 	// A caller whose deadline ends before its slot is told at once.
-	ctx := deadlineShift{context.Background(), fc.Now().Add(50 * time.Millisecond)}
+	ctx := deadlineShift{context.Background(), fc.Now().Add(5 * time.Millisecond)}
 	_, err := l.Acquire(ctx)
 	var we *WaitError
 	require.ErrorAs(t, err, &we)
-	assert.Equal(t, 400*time.Millisecond, we.Wait)
+	assert.Equal(t, 10*time.Millisecond, we.Wait)
+}
+
+func TestSlotsAreTakenOnlyShortlyAhead(t *testing.T) {
+	fc := newFakeClock() // jitter 0: each wait for a slot far ahead is reserveAhead/2
+	l := newTestLimiter(t, fc, func(c *Config) { c.Rate, c.Burst = 1, 1 })
+	p, err := l.Acquire(context.Background())
+	require.NoError(t, err)
+	p.Done(Result{Kind: Healthy})
+	got := acquireAsync(context.Background(), l)
+	// The next slot is a second away: the caller asks again every 25 ms
+	// until it is within 50 ms, then sleeps until it.
+	for elapsed := time.Duration(0); elapsed < 950*time.Millisecond; elapsed += reserveAhead / 2 {
+		fc.waitSleepers(t, 1)
+		assert.Equal(t, []time.Time{fc.Now().Add(reserveAhead / 2)}, fc.sleeping(), "at %v", elapsed)
+		fc.Advance(reserveAhead / 2)
+	}
+	fc.waitSleepers(t, 1)
+	assert.Equal(t, []time.Time{fc.Now().Add(50 * time.Millisecond)}, fc.sleeping(), "the reserved slot")
+	fc.Advance(50 * time.Millisecond)
+	a := <-got
+	require.NoError(t, a.err)
+	a.p.Done(Result{Kind: Healthy})
 }
 
 func TestLearnedRateFollowsThrottles(t *testing.T) {
@@ -405,15 +426,16 @@ func TestLearnedRateFollowsThrottles(t *testing.T) {
 	p.Done(Result{Kind: Throttled, Wait: time.Second, Asked: true})
 	r, on := l.LearnedRate()
 	require.True(t, on)
-	assert.InDelta(t, 0.9*40, r, 1e-9, "Cut times the accepted rate")
+	cut := DefaultRateConfig().Cut
+	assert.InDelta(t, cut*40, r, 1e-9, "Cut times the accepted rate")
 
-	// Probing: the rate doubles every 250 ms.
+	// Probing: the rate doubles every 100 ms from the reopening.
 	fc.Advance(time.Second)
-	p, err := l.Acquire(context.Background())
-	require.NoError(t, err)
-	p.Done(Result{Kind: Healthy})
 	r, _ = l.LearnedRate()
-	assert.InDelta(t, 36*16, r, 1e-6, "four doublings in a second")
+	assert.InDelta(t, cut*40, r, 1e-9, "reopened just now")
+	fc.Advance(300 * time.Millisecond)
+	r, _ = l.LearnedRate()
+	assert.InDelta(t, cut*40*8, r, 1e-6, "three doublings in 300 ms")
 }
 
 func TestManyGoroutines(t *testing.T) {

@@ -17,6 +17,7 @@ type Local struct {
 	gateUntil time.Time
 	rate      RateState
 	tat       [2]time.Time // GCRA: the theoretical arrival time per Bucket
+	tatRate   [2]float64   // the rate tat was reserved at
 
 	spent atomic.Int64 // budget tokens taken and not given back: 0 is full
 }
@@ -81,7 +82,12 @@ func (l *Local) Reserve(_ context.Context, b Bucket, rate float64, burst int, ma
 	tat := l.tat[b]
 	if tat.Before(now) {
 		tat = now
+	} else if old := l.tatRate[b]; old > 0 && old != rate {
+		// The slots reserved ahead were spaced at the old rate: respace
+		// them, so that a rate that grows takes effect at once.
+		tat = now.Add(time.Duration(float64(tat.Sub(now)) * old / rate))
 	}
+	l.tatRate[b] = rate
 	next := tat.Add(interval)
 	wait := max(0, next.Sub(now)-time.Duration(max(burst, 1))*interval)
 	if wait > maxWait {

@@ -23,7 +23,8 @@ type RateState struct {
 	Probing bool      // still looking for the limit: the rate doubles
 	Rate    float64   // requests per second allowed now
 	Base    float64   // probing: the rate at Since
-	Max     float64   // CUBIC's W_max: the accepted rate at the last cut
+	Max     float64   // CUBIC's W_max: the server's rate estimated at the last cut
+	Burst   float64   // the server's burst, estimated at the first throttle
 	Since   time.Time // when the rate was last cut (store clock)
 }
 
@@ -48,7 +49,7 @@ type RateConfig struct {
 
 // DefaultRateConfig returns the learned rate's defaults.
 func DefaultRateConfig() RateConfig {
-	return RateConfig{Cut: 0.9, Scale: 0.4, Doubling: 250 * time.Millisecond, Min: 0.5, Burst: 2, Quiet: time.Minute}
+	return RateConfig{Cut: 0.97, Scale: 0.02, Doubling: 100 * time.Millisecond, Min: 0.5, Burst: 2, Quiet: time.Minute}
 }
 
 func (c RateConfig) validate() error {
@@ -71,18 +72,100 @@ func (c RateConfig) validate() error {
 	return nil
 }
 
-// Throttle is the learned rate after a throttle at now. accepted is the
-// rate at which the server accepted requests before it (0: unknown).
-func (c RateConfig) Throttle(s RateState, now time.Time, accepted float64) RateState {
+// Observed is what a limiter saw up to a throttle.
+type Observed struct {
+	// Accepted is how many requests the server accepted since the gate
+	// last opened (or the limiter was made), Window ago.
+	Accepted float64
+	Window   time.Duration
+	// Limit is the server's rate estimated from this process's sends
+	// (see EstimateLimit); 0 when it could not be told.
+	Limit float64
+	// Closed is how long the gate stays closed: growth starts when it
+	// reopens.
+	Closed time.Duration
+}
+
+// Throttle is the learned rate after a throttle at now.
+//
+// The first throttle starts probing from what was accepted, and takes what
+// was accepted within less than a second as the server's burst. Later
+// throttles set Max to the estimated limit (the current rate when there is
+// none) and cut the rate to Cut times it.
+func (c RateConfig) Throttle(s RateState, now time.Time, t Observed) RateState {
+	reopen := now.Add(max(0, t.Closed))
 	if !s.Active {
-		r := max(c.Min, c.Cut*accepted)
-		return RateState{Active: true, Probing: true, Rate: r, Base: r, Since: now}
+		burst := 0.0
+		if t.Window < time.Second {
+			burst = t.Accepted
+		}
+		r := max(c.Min, c.Cut*t.Accepted/max(t.Window, time.Second).Seconds())
+		return RateState{Active: true, Probing: true, Rate: r, Base: r, Burst: burst, Since: reopen}
 	}
-	limit := s.Rate
-	if accepted > 0 && accepted < limit {
-		limit = accepted // we sent faster than the server let through
+	limit := t.Limit
+	if !(limit > 0) || limit > s.Rate {
+		limit = s.Rate // no estimate, or one above the rate we sent at
 	}
-	return RateState{Active: true, Rate: max(c.Min, c.Cut*limit), Max: limit, Since: now}
+	return RateState{Active: true, Rate: max(c.Min, c.Cut*limit), Max: limit, Burst: s.Burst, Since: reopen}
+}
+
+// EstimateLimit estimates the server's rate from the requests sent in
+// consecutive slots of length slot, oldest first, the last of which met a
+// throttle. The server is taken to be a token bucket of burst tokens that
+// held start tokens when the first slot began: the estimate is the lowest
+// rate at which such a bucket, fed those sends, would not have run dry
+// before the last slot (a little below the server's rate, by up to a
+// slot's worth of sends). 0: nothing to tell (fewer than two slots, or
+// sends that would not have emptied the bucket).
+func EstimateLimit(sends []float64, slot time.Duration, burst, start float64) float64 {
+	if len(sends) < 2 || slot <= 0 {
+		return 0
+	}
+	dt := slot.Seconds()
+	dry := func(r float64, slots []float64) bool { // whether the bucket runs dry within slots
+		b := min(burst, start)
+		for _, n := range slots {
+			b = min(burst, b+r*dt) - n
+			if b < -0.5 {
+				return true
+			}
+		}
+		return false
+	}
+	peak := 0.0
+	for _, n := range sends {
+		peak = max(peak, n/dt)
+	}
+	before := sends[:len(sends)-1]
+	if peak == 0 || !dry(0, sends) || dry(peak, before) {
+		return 0
+	}
+	return bisect(0, peak, func(r float64) bool { return !dry(r, before) })
+}
+
+// bisect returns the least x in [lo, hi] for which ok(x) holds, ok being
+// false below some point and true above it.
+func bisect(lo, hi float64, ok func(float64) bool) float64 {
+	for range 40 {
+		mid := (lo + hi) / 2
+		if ok(mid) {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return hi
+}
+
+// rateAt is the rate s let requests go at, at time t.
+func (c RateConfig) rateAt(s RateState, t time.Time) float64 {
+	d := max(0, t.Sub(s.Since).Seconds()) // before Since the gate is closed
+	switch {
+	case s.Probing:
+		return max(c.Min, s.Base*math.Exp2(min(d/c.Doubling.Seconds(), 60)))
+	}
+	k := math.Cbrt(s.Max * (1 - c.Cut) / c.Scale)
+	return max(c.Min, c.Scale*math.Pow(d-k, 3)+s.Max)
 }
 
 // Grow is the learned rate after successes at now; demand is the rate at
@@ -93,16 +176,14 @@ func (c RateConfig) Grow(s RateState, now time.Time, demand float64) RateState {
 	if !s.Active {
 		return s
 	}
-	t := now.Sub(s.Since).Seconds()
-	if t < 0 {
-		return s
+	if now.Before(s.Since) {
+		return s // the gate has not reopened yet
 	}
+	r := c.rateAt(s, now)
 	if s.Probing {
-		s.Rate = max(c.Min, s.Base*math.Exp2(min(t/c.Doubling.Seconds(), 60)))
+		s.Rate = r
 		return s
 	}
-	k := math.Cbrt(s.Max * (1 - c.Cut) / c.Scale)
-	r := c.Scale*math.Pow(t-k, 3) + s.Max
 	if demand > 0 {
 		r = min(r, max(2*demand, s.Max))
 	}

@@ -9,34 +9,97 @@ import (
 )
 
 func TestRateThrottle(t *testing.T) {
-	c := DefaultRateConfig() // Cut 0.9, Min 0.5
+	c := RateConfig{Cut: 0.95, Scale: 0.02, Doubling: 100 * time.Millisecond, Min: 0.5, Burst: 2, Quiet: time.Minute}
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	reopen := t0.Add(time.Second)
 	tests := []struct {
-		name     string
-		s        RateState
-		accepted float64
-		want     RateState
+		name string
+		s    RateState
+		o    Observed
+		want RateState
 	}{
-		{"first throttle: probe from what was accepted", RateState{}, 200,
-			RateState{Active: true, Probing: true, Rate: 180, Base: 180, Since: t0}},
-		{"first throttle, nothing accepted: the floor", RateState{}, 0,
+		{"first throttle after a burst: probe, and keep the burst",
+			RateState{}, Observed{Accepted: 20, Window: 3 * time.Millisecond, Closed: time.Second},
+			RateState{Active: true, Probing: true, Rate: 19, Base: 19, Burst: 20, Since: reopen}},
+		{"first throttle after a long run: no burst known",
+			RateState{}, Observed{Accepted: 400, Window: 4 * time.Second, Closed: time.Second},
+			RateState{Active: true, Probing: true, Rate: 95, Base: 95, Since: reopen}},
+		{"first throttle, nothing accepted: the floor",
+			RateState{}, Observed{Window: time.Second},
 			RateState{Active: true, Probing: true, Rate: 0.5, Base: 0.5, Since: t0}},
-		{"probing overshot: cut from the accepted rate", RateState{Active: true, Probing: true, Rate: 400}, 200,
-			RateState{Active: true, Rate: 180, Max: 200, Since: t0}},
-		{"accepted unknown: cut from the rate", RateState{Active: true, Rate: 100, Max: 120}, 0,
-			RateState{Active: true, Rate: 90, Max: 100, Since: t0}},
-		{"accepted above the rate: cut from the rate", RateState{Active: true, Rate: 100}, 150,
-			RateState{Active: true, Rate: 90, Max: 100, Since: t0}},
+		{"probing overshot: cut from the estimate",
+			RateState{Active: true, Probing: true, Rate: 400, Burst: 20}, Observed{Limit: 200, Closed: time.Second},
+			RateState{Active: true, Rate: 190, Max: 200, Burst: 20, Since: reopen}},
+		{"no estimate: cut from the rate",
+			RateState{Active: true, Rate: 100, Max: 120}, Observed{},
+			RateState{Active: true, Rate: 95, Max: 100, Since: t0}},
+		{"an estimate above the rate: cut from the rate",
+			RateState{Active: true, Rate: 100}, Observed{Limit: 150},
+			RateState{Active: true, Rate: 95, Max: 100, Since: t0}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, c.Throttle(tt.s, t0, tt.accepted))
+			assert.Equal(t, tt.want, c.Throttle(tt.s, t0, tt.o))
 		})
 	}
 }
 
+func TestEstimateLimit(t *testing.T) {
+	const slot = 10 * time.Millisecond
+	// sendsFor simulates a server bucket (rate r, burst b, full at the
+	// start) fed at the send rates given per slot, and returns the sends up
+	// to and including the slot in which the bucket ran dry.
+	sendsFor := func(r, b float64, rates []float64) []float64 {
+		tokens := b
+		var out []float64
+		for _, x := range rates {
+			n := x * slot.Seconds()
+			tokens = min(b, tokens+r*slot.Seconds())
+			out = append(out, n)
+			if tokens -= n; tokens < 0 {
+				return out
+			}
+		}
+		return out
+	}
+	ramp := func(from float64, double time.Duration) []float64 {
+		var out []float64
+		for i := range 200 {
+			out = append(out, from*math.Exp2(float64(time.Duration(i)*slot)/float64(double)))
+		}
+		return out
+	}
+	flat := func(x float64) []float64 {
+		out := make([]float64, 500)
+		for i := range out {
+			out[i] = x
+		}
+		return out
+	}
+	tests := []struct {
+		name  string
+		sends []float64
+		burst float64
+		want  float64
+	}{
+		{"probing ramp past 200/s", sendsFor(200, 20, ramp(19, 100*time.Millisecond)), 20, 200},
+		{"slow ramp past 50/s", sendsFor(50, 10, ramp(5, 400*time.Millisecond)), 10, 50},
+		{"steady 10 % above 200/s", sendsFor(200, 20, flat(220)), 20, 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := EstimateLimit(tt.sends, slot, tt.burst, tt.burst)
+			assert.InEpsilon(t, tt.want, got, 0.1, "estimate %.1f from %d slots", got, len(tt.sends))
+			t.Logf("estimate %.1f", got)
+		})
+	}
+	assert.Zero(t, EstimateLimit([]float64{5}, slot, 20, 20), "one slot")
+	assert.Zero(t, EstimateLimit([]float64{1, 1, 1}, slot, 20, 20), "never ran dry: nothing to tell")
+	assert.Zero(t, EstimateLimit(nil, slot, 20, 20))
+}
+
 func TestRateGrow(t *testing.T) {
-	c := DefaultRateConfig() // Scale 0.4, Cut 0.9, Doubling 250 ms, Quiet 1 min
+	c := RateConfig{Cut: 0.9, Scale: 0.4, Doubling: 250 * time.Millisecond, Min: 0.5, Burst: 2, Quiet: time.Minute}
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	cut := RateState{Active: true, Rate: 180, Max: 200, Since: t0}
 	k := math.Cbrt(200 * 0.1 / 0.4) // CUBIC's K: when the curve is back at Max
