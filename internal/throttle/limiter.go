@@ -34,12 +34,12 @@ const (
 // Limiter is the gate, the learned rate, the configured limits and the
 // retry budget of one API, shared by every caller of a client.
 type Limiter struct {
-	state    atomic.Uint64 // epoch<<flagBits | flags
-	ok       atomic.Uint64 // requests the server accepted, ever
+	state     atomic.Uint64                 // epoch<<flagBits | flags
+	ok        atomic.Uint64                 // requests the server accepted, ever
 	learnedSt atomic.Pointer[learnedMirror] // the learned rate while it is in force
-	nextGrow atomic.Int64  // unix ns: the next growth update of the learned rate
-	winStart atomic.Int64  // unix ns: start of the window the accepted rate is measured over
-	winOK    atomic.Uint64 // ok at winStart
+	nextGrow  atomic.Int64                  // unix ns: the next growth update of the learned rate
+	winStart  atomic.Int64                  // unix ns: start of the window the accepted rate is measured over
+	winOK     atomic.Uint64                 // ok at winStart
 
 	clock    Clock
 	store    Store
@@ -60,11 +60,11 @@ type Limiter struct {
 	outage      bool      // closed for an outage: one probe at a time once reopenAt passes
 	probing     bool      // the probe is out
 	changed     chan struct{}
-	level       int   // throttles in a row that named no wait
-	outageLevel int   // failed probes in a row, plus one
-	failures    int   // transient failures in a row
-	learned     bool  // the learned rate is in force
-	cause       error // the response that last closed the gate
+	level       int           // throttles in a row that named no wait
+	outageLevel int           // failed probes in a row, plus one
+	failures    int           // transient failures in a row
+	learned     bool          // the learned rate is in force
+	cause       error         // the response that last closed the gate
 	lastClosure time.Duration // how long the gate was closed before it last opened
 	closedAt    time.Time     // when the gate last closed
 }
