@@ -17,14 +17,14 @@ import (
 // authenticator is what Do needs of an auth scheme (OAuth2 or exos session).
 type authenticator interface {
 	// authorize sets Authorization on req, which the client owns, for one
-	// attempt. It returns the credential it used so that a 401 can
-	// invalidate exactly that one (compare-and-swap).
-	authorize(ctx context.Context, req *http.Request) (credential string, err error)
-	// rejected handles a 401 (or exos 300008) to a request sent with
-	// credential. prob is the decoded error of that response. It returns nil
-	// when the request should be replayed once, else the error to return,
-	// which must keep prob in its chain.
-	rejected(ctx context.Context, credential string, resp *http.Response, prob error) error
+	// attempt. It returns the credential it sent (nil: none, as for another
+	// origin) so that a 401 can invalidate exactly that generation.
+	authorize(ctx context.Context, req *http.Request) (*credential, error)
+	// rejected handles a 401 (or exos 300008) to a request sent with sent.
+	// prob is the decoded error of that response. It returns nil when the
+	// request should be replayed once, with a new credential it already
+	// holds, else the error to return, which must keep prob in its chain.
+	rejected(ctx context.Context, sent *credential, resp *http.Response, prob error) error
 	// close ends the session (exos logout) and releases what the scheme holds.
 	close(ctx context.Context) error
 }
@@ -196,52 +196,65 @@ func WithPlainHTTPAuth() Option {
 	}
 }
 
-// build returns the authenticator for c, or nil when no auth is configured.
-func (a *authConfig) build(c *Client) (authenticator, error) {
+// authEnv is what an auth scheme takes from the client, and all it takes.
+type authEnv struct {
+	base   *url.URL     // tokens go only to its origin
+	hc     *http.Client // sends token requests, logins and logouts
+	log    *slog.Logger // nil: no logging
+	policy RetryPolicy  // retries token requests and logins too
+	clock  *clock       // the client's one time seam
+}
+
+// build returns the authenticator for env, or nil when no auth is configured.
+func (a *authConfig) build(env authEnv) (authenticator, error) {
 	if a.scheme == "" {
 		return nil, nil
 	}
-	if c.base == nil {
+	if env.base == nil {
 		return nil, errors.New("apierr: " + a.scheme + " needs WithBaseURL: tokens go only to its origin")
 	}
-	if err := checkPlainHTTP("base URL", c.base, a.plainHTTP); err != nil {
+	if err := checkPlainHTTP("base URL", env.base, a.plainHTTP); err != nil {
 		return nil, err
 	}
-	retry := newEndpointRetry(c)
-	auth := &tokenAuth{origin: newAuthOrigin(c.base), log: c.log}
+	retry := endpointRetry{policy: env.policy, clock: env.clock}
+	auth := &tokenAuth{origin: newAuthOrigin(env.base), log: env.log}
 	var src credentialSource
 	switch {
 	case a.cc != nil:
 		if err := checkPlainHTTPString("token URL", a.cc.TokenURL, a.plainHTTP); err != nil {
 			return nil, err
 		}
-		src = &oauthSource{grant: a.cc, refresh: refreshConfig(a.cc), hc: c.hc, retry: retry}
+		src = &oauthSource{grant: a.cc, refresh: refreshConfig(a.cc), hc: env.hc, retry: retry}
 	case a.oauth != nil:
 		if err := checkPlainHTTPString("token URL", a.oauth.Endpoint.TokenURL, a.plainHTTP); err != nil {
 			return nil, err
 		}
-		src = &oauthSource{refresh: a.oauth, rt: a.tok.RefreshToken, hc: c.hc, retry: retry}
+		src = &oauthSource{refresh: a.oauth, rt: a.tok.RefreshToken, hc: env.hc, retry: retry}
 	case a.ts != nil:
 		src = tokenSourceAdapter{ts: a.ts}
 	case a.exos != nil:
-		x := &exosSource{s: *a.exos, hc: c.hc, retry: retry}
+		x := &exosSource{s: *a.exos, hc: env.hc, retry: retry}
 		var err error
-		if x.login, err = resolveAuthURL(c.base, "LoginURL", a.exos.LoginURL, a.plainHTTP); err != nil {
+		if x.login, err = resolveAuthURL(env.base, "LoginURL", a.exos.LoginURL, a.plainHTTP); err != nil {
 			return nil, err
 		}
 		if a.exos.LogoutURL != "" {
-			if x.logoutURL, err = resolveAuthURL(c.base, "LogoutURL", a.exos.LogoutURL, a.plainHTTP); err != nil {
+			if x.logoutURL, err = resolveAuthURL(env.base, "LogoutURL", a.exos.LogoutURL, a.plainHTTP); err != nil {
 				return nil, err
 			}
 		}
-		src, auth.exos = x, x
+		src = x
 	}
-	auth.cache = newTokenCache(src, a, c.log)
+	auth.cache = newTokenCache(src, newMemoryStore(), a.cacheOptions(), env.log, env.clock)
 	if a.tok != nil && a.tok.AccessToken != "" {
 		// An expired token is not an error here: the first request refreshes it.
 		_ = auth.cache.seed(a.tok)
 	}
 	return auth, nil
+}
+
+func (a *authConfig) cacheOptions() cacheOptions {
+	return cacheOptions{soft: a.soft, hard: a.hard, timeout: a.timeout, hook: a.hook}
 }
 
 // refreshConfig is the refresh_token grant for a client credentials
@@ -260,34 +273,33 @@ func refreshConfig(cc *clientcredentials.Config) *oauth2.Config {
 type tokenAuth struct {
 	origin authOrigin
 	cache  *tokenCache
-	exos   *exosSource // nil unless an exos session
 	log    *slog.Logger
 }
 
 // authorize sets the cached token on req. A request to another origin gets
 // no token: a token goes only where it was issued for.
-func (t *tokenAuth) authorize(ctx context.Context, req *http.Request) (string, error) {
+func (t *tokenAuth) authorize(ctx context.Context, req *http.Request) (*credential, error) {
 	if !t.origin.matches(req.URL) {
 		if t.log != nil {
 			t.log.LogAttrs(ctx, slog.LevelDebug, "apierr: no token for another origin", slog.String("host", req.URL.Host))
 		}
-		return "", nil
+		return nil, nil
 	}
 	c, err := t.cache.get(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	if req.Header == nil {
 		req.Header = make(http.Header)
 	}
 	req.Header["Authorization"] = c.header
-	return c.value, nil
+	return c, nil
 }
 
 // rejected follows the Tapkey 401 guidance: a missing scope ends the request;
-// otherwise the token is renewed (if it is still the current one) and the
-// request replayed once.
-func (t *tokenAuth) rejected(ctx context.Context, cred string, resp *http.Response, prob error) error {
+// otherwise the generation that was sent is invalidated (if it is still the
+// current one), the next one obtained, and the request replayed once.
+func (t *tokenAuth) rejected(ctx context.Context, sent *credential, resp *http.Response, prob error) error {
 	if resp != nil {
 		if scope, desc, ok := insufficientScope(parseChallenges(resp.Header.Values("Www-Authenticate"))); ok {
 			return &AuthError{
@@ -296,10 +308,10 @@ func (t *tokenAuth) rejected(ctx context.Context, cred string, resp *http.Respon
 			}
 		}
 	}
-	if cred == "" || (t.exos != nil && !exosRelogin(prob)) {
+	if sent == nil || !t.cache.src.renews(prob) {
 		return rejectedAsIs(resp, prob) // no token of ours was sent, or a new one cannot help
 	}
-	t.cache.invalidate(cred)
+	t.cache.invalidate(sent.gen)
 	if _, err := t.cache.get(ctx); err != nil {
 		return asAuthError("refresh", err).withRejected(prob)
 	}
@@ -318,16 +330,10 @@ func rejectedAsIs(resp *http.Response, prob error) error {
 	return &AuthError{Op: "request", Status: status}
 }
 
-// close stops refreshing and logs an exos session out.
+// close stops refreshing and ends the credential (exos logs out).
 func (t *tokenAuth) close(ctx context.Context) error {
 	t.cache.close()
-	if t.exos == nil {
-		return nil
-	}
-	if c := t.cache.cur.Swap(nil); c != nil {
-		return t.exos.logout(ctx, c.header)
-	}
-	return nil
+	return t.cache.endCredential(ctx)
 }
 
 // authOrigin is the base URL's origin: scheme, host and port.

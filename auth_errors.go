@@ -135,3 +135,6 @@ func scrubSecrets(s string, secrets []string) string {
 	}
 	return s
 }
+
+// failFastFor is how long the token cache fails fast with e (failFast).
+func (e *AuthError) failFastFor() time.Duration { return e.hold }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/accessapi/apierr/codes/exos"
 	"github.com/accessapi/apierr/internal/boundedbody"
+	"github.com/accessapi/apierr/internal/errbody"
 	"golang.org/x/oauth2"
 )
 
@@ -90,6 +91,14 @@ type exosSource struct {
 	hc        *http.Client
 	retry     endpointRetry
 }
+
+func (x *exosSource) op() string { return "login" }
+
+// renews: a new login cures 300008 or a 401 without a code, nothing else.
+func (x *exosSource) renews(prob error) bool { return exosRelogin(prob) }
+
+// end logs the session out.
+func (x *exosSource) end(ctx context.Context, c *credential) error { return x.logout(ctx, c.header) }
 
 func (x *exosSource) headerValue(tok *oauth2.Token) string {
 	if x.s.Scheme == "Bearer" {
@@ -217,7 +226,9 @@ func (x *exosSource) logout(ctx context.Context, header []string) error {
 
 // exosIdentifier finds the session identifier in a login reply, leniently:
 // {"Value":{"Identifier":…}} (legacy), a JSON string or bare text (4.3.3+),
-// or an object with identifier, token or access_token in any casing.
+// or an object with identifier, token or access_token in any casing. It
+// reads with the shared scanner, in the body's order, so one body always
+// gives one answer.
 func exosIdentifier(body []byte) string {
 	b := bytes.TrimSpace(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")))
 	if len(b) == 0 {
@@ -225,11 +236,10 @@ func exosIdentifier(body []byte) string {
 	}
 	switch b[0] {
 	case '{':
-		var m map[string]json.RawMessage
-		if json.Unmarshal(b, &m) != nil {
+		if !json.Valid(b) {
 			return ""
 		}
-		return identifierIn(m, 0)
+		return identifierIn(b, 0)
 	case '"':
 		var s string
 		if json.Unmarshal(b, &s) != nil {
@@ -243,28 +253,25 @@ func exosIdentifier(body []byte) string {
 // identifierKeys are the members that may hold the identifier, best first.
 var identifierKeys = [...]string{"identifier", "token", "access_token", "accesstoken", "sessionid", "value", "id"}
 
-func identifierIn(m map[string]json.RawMessage, depth int) string {
+// identifierIn looks in the JSON object obj for the best member holding an
+// identifier; for members of one name (in any casing) the first one wins.
+func identifierIn(obj []byte, depth int) string {
 	for _, want := range identifierKeys {
-		for k, raw := range m {
-			if !strings.EqualFold(k, want) {
+		for key, val := range errbody.Members(obj) {
+			name, ok := errbody.DecodeString(key)
+			if !ok || !strings.EqualFold(name, want) {
 				continue
 			}
-			raw = bytes.TrimSpace(raw)
-			if len(raw) == 0 {
-				continue
-			}
-			switch raw[0] {
+			switch errbody.FirstByte(val) {
 			case '"':
-				var s string
-				if json.Unmarshal(raw, &s) == nil {
+				if s, ok := errbody.DecodeString(val); ok {
 					if id := plainIdentifier(s); id != "" {
 						return id
 					}
 				}
 			case '{':
-				var inner map[string]json.RawMessage
-				if depth < 2 && json.Unmarshal(raw, &inner) == nil {
-					if id := identifierIn(inner, depth+1); id != "" {
+				if depth < 2 {
+					if id := identifierIn(val, depth+1); id != "" {
 						return id
 					}
 				}
@@ -289,101 +296,13 @@ func plainIdentifier(s string) string {
 	return s
 }
 
-// exosLoginProblem decodes an exos error body leniently: ErrorCode (any
-// casing, number or string) and a message at the top level, in "error"
-// (OData) or in "Value"; plain text becomes the title.
+// exosLoginProblem decodes an exos login or logout error exactly as
+// decode.Exos does, with the same scanner and builder (decode_body.go).
 func exosLoginProblem(resp *http.Response, body []byte) *Problem[exos.Code] {
-	p := NewProblem[exos.Code](resp, body)
-	b := bytes.TrimSpace(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")))
-	if len(b) == 0 {
-		return p
-	}
-	if b[0] == '{' {
-		var m map[string]json.RawMessage
-		if json.Unmarshal(b, &m) == nil {
-			p.Code, p.Title = exosErrorIn(m, 0)
-		}
-		return p
-	}
-	if b[0] != '<' && utf8.Valid(b) { // plain text, not an HTML page
-		line, _, _ := strings.Cut(string(b), "\n")
-		p.Title = truncateRunes(strings.TrimSpace(line), 200)
-	}
-	return p
-}
-
-var (
-	exosCodeKeys    = [...]string{"errorcode", "error_code", "code"}
-	exosMessageKeys = [...]string{"message", "errormessage", "error_description", "detail", "title"}
-	exosNestedKeys  = [...]string{"error", "value"}
-)
-
-func exosErrorIn(m map[string]json.RawMessage, depth int) (exos.Code, string) {
-	var code exos.Code
-	var msg string
-	for k, raw := range m {
-		switch {
-		case code == 0 && oneOf(k, exosCodeKeys[:]):
-			code = exosCodeValue(raw)
-		case msg == "" && oneOf(k, exosMessageKeys[:]):
-			var s string
-			if json.Unmarshal(raw, &s) == nil {
-				msg = truncateRunes(strings.TrimSpace(s), 500)
-			}
-		}
-	}
-	if (code == 0 || msg == "") && depth < 2 {
-		for k, raw := range m {
-			if !oneOf(k, exosNestedKeys[:]) {
-				continue
-			}
-			var inner map[string]json.RawMessage
-			if json.Unmarshal(raw, &inner) != nil {
-				continue
-			}
-			c, s := exosErrorIn(inner, depth+1)
-			if code == 0 {
-				code = c
-			}
-			if msg == "" {
-				msg = s
-			}
-		}
-	}
-	return code, msg
-}
-
-// exosCodeValue reads a code sent as a number or a numeric string.
-func exosCodeValue(raw json.RawMessage) exos.Code {
-	s := strings.TrimSpace(string(raw))
-	if strings.HasPrefix(s, `"`) {
-		if json.Unmarshal(raw, &s) != nil {
-			return 0
-		}
-		s = strings.TrimSpace(s)
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n <= 0 || n > 999999 {
-		return 0
-	}
-	return exos.Code(n)
-}
-
-func oneOf(k string, keys []string) bool {
-	for _, want := range keys {
-		if strings.EqualFold(k, want) {
-			return true
-		}
-	}
-	return false
-}
-
-func truncateRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n]) + "…"
+	e := errbody.Get()
+	defer errbody.Put(e)
+	e.Read(body)
+	return newProblemFrom(resp, body, e, exosCode)
 }
 
 // exosRelogin reports whether a 401 from exos calls for a new login: 300008,

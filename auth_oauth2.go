@@ -23,9 +23,17 @@ type oauthSource struct {
 	retry   endpointRetry
 }
 
+func (s *oauthSource) op() string { return "token" }
+
 func (s *oauthSource) headerValue(tok *oauth2.Token) string {
 	return tok.Type() + " " + tok.AccessToken
 }
+
+// renews: any 401 may be cured by a new token.
+func (s *oauthSource) renews(error) bool { return true }
+
+// end: an OAuth2 token needs no ending.
+func (s *oauthSource) end(context.Context, *credential) error { return nil }
 
 func (s *oauthSource) fetch(ctx context.Context) (*oauth2.Token, error) {
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, s.hc)
@@ -135,9 +143,14 @@ func tokenError(op string, err error, secrets []string) (*AuthError, bool) {
 // must get a new token; the cache decides when.
 type tokenSourceAdapter struct{ ts oauth2.TokenSource }
 
+func (s tokenSourceAdapter) op() string { return "token" }
+
 func (s tokenSourceAdapter) headerValue(tok *oauth2.Token) string {
 	return tok.Type() + " " + tok.AccessToken
 }
+
+func (s tokenSourceAdapter) renews(error) bool                      { return true }
+func (s tokenSourceAdapter) end(context.Context, *credential) error { return nil }
 
 // fetch bounds Token, which takes no context, by ctx: a source that hangs
 // is abandoned (its goroutine ends when Token returns).

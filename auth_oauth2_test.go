@@ -180,7 +180,7 @@ func buildAuth(base string, hc *http.Client, log *slog.Logger, opts ...Option) (
 	if err != nil {
 		return nil, err
 	}
-	return cfg.auth.build(&Client{base: u, hc: hc, log: log, policy: authTestPolicy})
+	return cfg.auth.build(authEnv{base: u, hc: hc, log: log, policy: authTestPolicy, clock: &clock{}})
 }
 
 // authRequest is a request to the API at base, as the client would send it.
@@ -212,8 +212,8 @@ func TestClientCredentialsTokenIsCached(t *testing.T) {
 		req := authRequest(t, "https://api.example")
 		cred, err := a.authorize(context.Background(), req)
 		require.NoError(t, err)
-		assert.Equal(t, cred, req.Header.Get("Authorization"))
-		creds = append(creds, cred)
+		assert.Equal(t, cred.value, req.Header.Get("Authorization"))
+		creds = append(creds, cred.value)
 	}
 	assert.Equal(t, 1, srv.requests())
 	assert.Equal(t, "Bearer "+srv.tokens()[0], creds[9])
@@ -231,14 +231,14 @@ func TestRefreshTokenRotatesOnEveryForcedRefresh(t *testing.T) {
 
 	cred, err := a.authorize(ctx, authRequest(t, "https://api.example"))
 	require.NoError(t, err)
-	assert.Equal(t, "Bearer at-initial-55aa", cred, "the token handed over is used first")
+	assert.Equal(t, "Bearer at-initial-55aa", cred.value, "the token handed over is used first")
 
 	for i := 1; i <= 3; i++ {
 		resp, prob := authProblem(nil)
 		require.NoError(t, a.rejected(ctx, cred, resp, prob), "forced refresh %d", i)
 		next, err := a.authorize(ctx, authRequest(t, "https://api.example"))
 		require.NoError(t, err)
-		assert.NotEqual(t, cred, next)
+		assert.NotEqual(t, cred.value, next.value)
 		cred = next
 	}
 	assert.Equal(t, []string{"refresh_token", "refresh_token", "refresh_token"}, srv.grantLog())
@@ -343,12 +343,11 @@ func TestTokenEndpointBackoff(t *testing.T) {
 			a := buildTestAuth(t, "https://api.example", srv.Client(), nil, WithClientCredentials(srv.cc()))
 			waits := []time.Duration{}
 			var mu sync.Mutex
-			src := a.cache.src.(*oauthSource)
-			src.retry.sleep = func(_ context.Context, d time.Duration) error {
+			a.cache.clock.sleep = func(d time.Duration) time.Duration {
 				mu.Lock()
 				waits = append(waits, d)
 				mu.Unlock()
-				return nil
+				return 0
 			}
 			_, err := a.authorize(context.Background(), authRequest(t, "https://api.example"))
 			if tt.wantErr {
@@ -412,7 +411,7 @@ func TestTokenEndpointNetworkErrorIsRedacted(t *testing.T) {
 	cfg := srv.cc()
 	cfg.TokenURL = "http://127.0.0.1:1/token?client_secret=" + authTestSecret // nothing listens on port 1
 	a := buildTestAuth(t, "https://api.example", srv.Client(), nil, WithClientCredentials(cfg))
-	a.cache.src.(*oauthSource).retry.sleep = func(context.Context, time.Duration) error { return nil }
+	a.cache.clock.sleep = func(time.Duration) time.Duration { return 0 }
 	_, err := a.authorize(context.Background(), authRequest(t, "https://api.example"))
 	require.Error(t, err)
 	assert.NotContains(t, err.Error(), authTestSecret)
@@ -433,20 +432,20 @@ func TestTokenSourceIsCachedAndAskedAgainAfter401(t *testing.T) {
 	ts := &authCountingSource{}
 	a := buildTestAuth(t, "https://api.example", nil, nil, WithTokenSource(ts))
 	ctx := context.Background()
-	var cred string
+	var cred *credential
 	for i := 0; i < 5; i++ {
 		var err error
 		cred, err = a.authorize(ctx, authRequest(t, "https://api.example"))
 		require.NoError(t, err)
 	}
 	assert.EqualValues(t, 1, ts.n.Load())
-	assert.Equal(t, "Bearer ts-token-1", cred)
+	assert.Equal(t, "Bearer ts-token-1", cred.value)
 
 	resp, prob := authProblem(nil)
 	require.NoError(t, a.rejected(ctx, cred, resp, prob))
 	cred, err := a.authorize(ctx, authRequest(t, "https://api.example"))
 	require.NoError(t, err)
-	assert.Equal(t, "Bearer ts-token-2", cred)
+	assert.Equal(t, "Bearer ts-token-2", cred.value)
 	assert.EqualValues(t, 2, ts.n.Load())
 }
 
@@ -481,7 +480,7 @@ func TestThousandConcurrent401sCauseOneTokenRequest(t *testing.T) {
 	var ready, wg sync.WaitGroup
 	ready.Add(n)
 	start := make(chan struct{})
-	results := make([]string, n)
+	results := make([]*credential, n)
 	errs := make([]error, n)
 	for i := 0; i < n; i++ {
 		wg.Add(1)
@@ -546,7 +545,7 @@ func TestRejectedWithoutOurTokenReturnsTheProblem(t *testing.T) {
 	srv := newAuthTokenServer(t)
 	a := buildTestAuth(t, "https://api.example", srv.Client(), nil, WithClientCredentials(srv.cc()))
 	resp, prob := authProblem(nil)
-	err := a.rejected(context.Background(), "", resp, prob)
+	err := a.rejected(context.Background(), nil, resp, prob)
 	assert.Same(t, prob, err)
 	assert.Equal(t, 0, srv.requests())
 }
@@ -573,7 +572,7 @@ func TestAuthorizeOnlyForTheBaseOrigin(t *testing.T) {
 			cred, err := a.authorize(context.Background(), req)
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, req.Header.Get("Authorization") != "")
-			assert.Equal(t, tt.want, cred != "")
+			assert.Equal(t, tt.want, cred != nil)
 		})
 	}
 }
@@ -683,7 +682,7 @@ func TestNoTokenInLogsOrErrors(t *testing.T) {
 		{status: http.StatusUnauthorized, body: `{"error":"invalid_client","error_description":"secret ` + authTestSecret + `"}`},
 	}
 	srv.mu.Unlock()
-	a.cache.invalidate(a.cache.current().value)
+	a.cache.invalidate(a.cache.credentialInUse().gen)
 	_, err := a.authorize(ctx, authRequest(t, "https://api.example"))
 	require.Error(t, err)
 	texts = append(texts, err.Error(), fmt.Sprintf("%v %+v", err, err))

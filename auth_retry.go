@@ -3,32 +3,20 @@ package apierr
 import (
 	"context"
 	"errors"
-	"math/rand/v2"
-	"time"
+	"net/http"
 
+	"github.com/accessapi/apierr/codes"
 	"golang.org/x/oauth2"
 )
 
-// endpointRetry retries token and login requests (429, 5xx, network
-// errors) under the client's RetryPolicy: exponential backoff with full
-// jitter, Retry-After honoured up to MaxRetryAfter and the context deadline.
+// endpointRetry retries token requests and exos logins (429, 5xx, network
+// errors) with the rule API calls use (RetryPolicy.decide): exponential
+// backoff with full jitter, Retry-After honoured up to MaxRetryAfter and
+// the context deadline. A token request may be sent again whatever its
+// method: it changes nothing on the server.
 type endpointRetry struct {
 	policy RetryPolicy
-	sleep  func(ctx context.Context, d time.Duration) error // seam for tests
-	jitter func() float64                                   // in [0, 1)
-	now    func() time.Time
-}
-
-// newEndpointRetry uses the client's policy, jitter and clock.
-func newEndpointRetry(c *Client) endpointRetry {
-	r := endpointRetry{policy: c.policy, sleep: sleepCtx, jitter: c.jitter, now: c.now}
-	if r.jitter == nil {
-		r.jitter = rand.Float64
-	}
-	if r.now == nil {
-		r.now = time.Now
-	}
-	return r
+	clock  *clock
 }
 
 // attempt makes one request. It returns the token, or the typed error and
@@ -36,11 +24,10 @@ func newEndpointRetry(c *Client) endpointRetry {
 type attempt func(ctx context.Context) (*oauth2.Token, *AuthError, bool)
 
 // do runs call until it succeeds, fails for good or the attempts run out.
-// When the server asks for a longer wait than the policy or the deadline
-// allows, it stops at once and the error holds the wait, so that the cache
-// fails fast until it is over.
+// When it stops while the server asked for a wait (too long for the policy
+// or the deadline, or no attempts left), the error holds that wait, so that
+// the cache fails fast until it is over.
 func (r endpointRetry) do(ctx context.Context, call attempt) (*oauth2.Token, error) {
-	attempts := max(r.policy.MaxAttempts, 1)
 	for n := 1; ; n++ {
 		tok, err, again := call(ctx)
 		if err == nil {
@@ -50,39 +37,26 @@ func (r endpointRetry) do(ctx context.Context, call attempt) (*oauth2.Token, err
 		if errors.As(err.Err, &p) {
 			p.setAttempts(n) // what the endpoint's error says, as an API error would
 		}
-		if !again || n >= attempts {
+		class := codes.RetryNever
+		switch {
+		case !again:
+		case err.Status == http.StatusTooManyRequests:
+			class = codes.RetryBackoff
+		default:
+			class = codes.RetryTransient
+		}
+		v := r.policy.decide(retryCase{
+			class: class, idempotent: true, retries: n - 1, asked: err.RetryAfter,
+			deadline: r.clock.left(ctx), jitter: r.clock.random(),
+		})
+		if !v.retry {
 			if err.RetryAfter > 0 && err.hold == 0 {
 				err.hold = err.RetryAfter
 			}
 			return nil, err
 		}
-		wait := err.RetryAfter
-		if wait == 0 {
-			wait = r.policy.backoff(n, r.jitter())
-		} else if r.policy.MaxRetryAfter > 0 && wait > r.policy.MaxRetryAfter {
-			err.hold = wait
+		if r.clock.wait(ctx, "token endpoint", v.wait) != nil {
 			return nil, err
 		}
-		if dl, ok := ctx.Deadline(); ok && r.now().Add(wait).After(dl) {
-			if err.RetryAfter > 0 {
-				err.hold = err.RetryAfter
-			}
-			return nil, err
-		}
-		if serr := r.sleep(ctx, wait); serr != nil {
-			return nil, err
-		}
-	}
-}
-
-// sleepCtx waits for d or until ctx is done.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strconv"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -14,26 +13,6 @@ import (
 	"go.uber.org/goleak"
 	"golang.org/x/oauth2"
 )
-
-// authClock is a clock that moves only when told.
-type authClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newAuthClock() *authClock { return &authClock{t: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)} }
-
-func (c *authClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *authClock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // authFakeSource issues "tok-N" tokens valid for life; when gate is set,
 // each fetch waits for a value on it (or for its context).
@@ -45,7 +24,10 @@ type authFakeSource struct {
 	fail    atomic.Pointer[error]
 }
 
-func (s *authFakeSource) headerValue(tok *oauth2.Token) string { return "Bearer " + tok.AccessToken }
+func (s *authFakeSource) op() string                             { return "token" }
+func (s *authFakeSource) headerValue(tok *oauth2.Token) string   { return "Bearer " + tok.AccessToken }
+func (s *authFakeSource) renews(error) bool                      { return true }
+func (s *authFakeSource) end(context.Context, *credential) error { return nil }
 
 func (s *authFakeSource) fetch(ctx context.Context) (*oauth2.Token, error) {
 	n := s.fetches.Add(1)
@@ -65,17 +47,16 @@ func (s *authFakeSource) fetch(ctx context.Context) (*oauth2.Token, error) {
 	return &oauth2.Token{AccessToken: "tok-" + strconv.Itoa(int(n)), ExpiresIn: int64(s.life / time.Second)}, nil
 }
 
-func newTestCache(t *testing.T, src credentialSource, clk *authClock, cfg authConfig) *tokenCache {
+func newTestCache(t *testing.T, src credentialSource, clk *fakeClock, cfg authConfig) *tokenCache {
 	t.Helper()
-	c := newTokenCache(src, &cfg, nil)
-	c.now = clk.now
+	c := newTokenCache(src, newMemoryStore(), cfg.cacheOptions(), nil, &clock{now: clk.now})
 	t.Cleanup(c.close)
 	return c
 }
 
 func TestTokenCacheWindows(t *testing.T) {
 	authNoLeaks(t)
-	clk := newAuthClock()
+	clk := newFakeClock()
 	src := &authFakeSource{life: time.Hour, gate: make(chan struct{}), started: make(chan struct{}, 1)}
 	c := newTestCache(t, src, clk, authConfig{soft: 5 * time.Minute, hard: time.Minute})
 	ctx := context.Background()
@@ -107,7 +88,7 @@ func TestTokenCacheWindows(t *testing.T) {
 		<-src.started
 		assert.EqualValues(t, 2, src.fetches.Load(), "one background refresh for 100 callers")
 		src.gate <- struct{}{}
-		require.Eventually(t, func() bool { return c.current() != first }, 5*time.Second, time.Millisecond)
+		require.Eventually(t, func() bool { return c.credentialInUse() != first }, 5*time.Second, time.Millisecond)
 		cr, err := c.get(ctx)
 		require.NoError(t, err)
 		assert.Equal(t, "Bearer tok-2", cr.value)
@@ -134,7 +115,7 @@ func TestTokenCacheWindows(t *testing.T) {
 
 func TestTokenCacheShortLivedTokenWindowsShrink(t *testing.T) {
 	authNoLeaks(t)
-	clk := newAuthClock()
+	clk := newFakeClock()
 	src := &authFakeSource{life: 20 * time.Second}
 	c := newTestCache(t, src, clk, authConfig{soft: 2 * time.Minute, hard: 10 * time.Second})
 	cr, err := c.get(context.Background())
@@ -149,7 +130,7 @@ func TestTokenCacheShortLivedTokenWindowsShrink(t *testing.T) {
 
 func TestTokenCacheRefreshIsDetachedFromCaller(t *testing.T) {
 	authNoLeaks(t)
-	clk := newAuthClock()
+	clk := newFakeClock()
 	src := &authFakeSource{life: time.Hour, gate: make(chan struct{}), started: make(chan struct{}, 1)}
 	c := newTestCache(t, src, clk, authConfig{})
 
@@ -162,7 +143,7 @@ func TestTokenCacheRefreshIsDetachedFromCaller(t *testing.T) {
 
 	// The refresh it started goes on and serves the next caller.
 	src.gate <- struct{}{}
-	require.Eventually(t, func() bool { return c.current() != nil }, 5*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { return c.credentialInUse() != nil }, 5*time.Second, time.Millisecond)
 	cr, err := c.get(context.Background())
 	require.NoError(t, err)
 	assert.Equal(t, "Bearer tok-1", cr.value)
@@ -172,7 +153,7 @@ func TestTokenCacheRefreshIsDetachedFromCaller(t *testing.T) {
 func TestTokenCacheRefreshTimeout(t *testing.T) {
 	authNoLeaks(t)
 	src := &authFakeSource{life: time.Hour, gate: make(chan struct{})} // never opened
-	c := newTestCache(t, src, newAuthClock(), authConfig{timeout: 30 * time.Millisecond})
+	c := newTestCache(t, src, newFakeClock(), authConfig{timeout: 30 * time.Millisecond})
 	start := time.Now()
 	_, err := c.get(context.Background())
 	require.Error(t, err)
@@ -184,24 +165,24 @@ func TestTokenCacheRefreshTimeout(t *testing.T) {
 func TestTokenCacheInvalidateIsCompareAndSwap(t *testing.T) {
 	authNoLeaks(t)
 	src := &authFakeSource{life: time.Hour}
-	c := newTestCache(t, src, newAuthClock(), authConfig{})
+	c := newTestCache(t, src, newFakeClock(), authConfig{})
 	ctx := context.Background()
 	old, err := c.get(ctx)
 	require.NoError(t, err)
 
-	assert.True(t, c.invalidate(old.value))
+	assert.True(t, c.invalidate(old.gen))
 	fresh, err := c.get(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, "Bearer tok-2", fresh.value)
 
-	assert.False(t, c.invalidate(old.value), "a late 401 to the old token keeps the new one")
-	assert.Same(t, fresh, c.current())
+	assert.False(t, c.invalidate(old.gen), "a late 401 to the old token keeps the new one")
+	assert.Same(t, fresh, c.credentialInUse())
 	assert.EqualValues(t, 2, src.fetches.Load())
 }
 
 func TestTokenCacheFailsFastDuringHold(t *testing.T) {
 	authNoLeaks(t)
-	clk := newAuthClock()
+	clk := newFakeClock()
 	src := &authFakeSource{life: time.Hour}
 	hold := error(&AuthError{Op: "login", Status: 403, Code: "300007", kind: ErrLoginThrottled, RetryAfter: time.Minute, hold: time.Minute})
 	src.fail.Store(&hold)
@@ -226,7 +207,7 @@ func TestTokenCacheErrorWithoutHoldIsRetried(t *testing.T) {
 	src := &authFakeSource{life: time.Hour}
 	boom := error(&AuthError{Op: "token", Status: 503})
 	src.fail.Store(&boom)
-	c := newTestCache(t, src, newAuthClock(), authConfig{})
+	c := newTestCache(t, src, newFakeClock(), authConfig{})
 	_, err := c.get(context.Background())
 	require.ErrorIs(t, err, ErrUnauthorized)
 	src.fail.Store(nil)
@@ -238,7 +219,7 @@ func TestTokenCacheErrorWithoutHoldIsRetried(t *testing.T) {
 func TestTokenCacheCloseEndsRefresh(t *testing.T) {
 	authNoLeaks(t)
 	src := &authFakeSource{life: time.Hour, gate: make(chan struct{}), started: make(chan struct{}, 1)}
-	c := newTokenCache(src, &authConfig{}, nil)
+	c := newTokenCache(src, newMemoryStore(), cacheOptions{}, nil, &clock{})
 	errc := make(chan error)
 	go func() { _, err := c.get(context.Background()); errc <- err }()
 	<-src.started
@@ -259,15 +240,15 @@ func TestTokenCacheHookSeesTokensInOrderBeforeUse(t *testing.T) {
 	var c *tokenCache
 	hook := func(tok *oauth2.Token) {
 		seen = append(seen, tok.AccessToken)
-		if cur := c.current(); cur != nil {
+		if cur := c.credentialInUse(); cur != nil {
 			assert.NotEqual(t, "Bearer "+tok.AccessToken, cur.value, "hook runs before the token is published")
 		}
 	}
-	c = newTestCache(t, src, newAuthClock(), authConfig{hook: hook})
+	c = newTestCache(t, src, newFakeClock(), authConfig{hook: hook})
 	for i := 0; i < 3; i++ {
 		cr, err := c.get(context.Background())
 		require.NoError(t, err)
-		c.invalidate(cr.value)
+		c.invalidate(cr.gen)
 	}
 	assert.Equal(t, []string{"tok-1", "tok-2", "tok-3"}, seen)
 }
@@ -283,7 +264,7 @@ func TestTokenCacheRejectsBadTokens(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := newTokenCache(&authFakeSource{}, &authConfig{}, nil)
+			c := newTokenCache(&authFakeSource{}, newMemoryStore(), cacheOptions{}, nil, &clock{})
 			defer c.close()
 			_, err := c.newCredential(tt.tok, time.Now())
 			var ae *AuthError

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strings"
@@ -49,23 +48,13 @@ type Client struct {
 	closeOnce  sync.Once
 	closeErr   error
 
-	// Seams for tests: the clock, the jitter in [0, 1), and the wait
-	// actually slept for a computed wait (nil: the wait itself).
-	now    func() time.Time
-	jitter func() float64
-	sleep  func(time.Duration) time.Duration
+	*clock // the one time seam, shared with the auth scheme
 }
 
-// statusDecoder is the default decoder: it reads the status and the
-// standard headers, not the body's code.
-var statusDecoder Decoder = DecoderFunc(func(resp *http.Response, body []byte) error {
-	return NewProblem[codes.Generic](resp, body)
-})
-
-// New returns a Client for the API at WithBaseURL, which is required. Give
-// it WithDecoder(decode.Auto) or the API's own decoder (decode.Tapkey, …):
-// without one, errors carry the status but no code, and retries follow the
-// status alone. The defaults:
+// New returns a Client for the API at WithBaseURL, which is required.
+// Without WithDecoder it decodes error bodies as decode.Auto does (the same
+// code): the vendor is recognised by the body's shape, and errors carry its
+// code. The defaults:
 //
 //	setting               default                         option
 //	attempts              4 (the first included)          WithRetryPolicy: MaxAttempts
@@ -77,7 +66,7 @@ var statusDecoder Decoder = DecoderFunc(func(resp *http.Response, body []byte) e
 //	                      first-attempt success +1
 //	error body kept       1 MiB                           WithErrorBodyLimit
 //	idle connections      100 per host, TLS 1.2 minimum   WithMaxIdleConnsPerHost, or WithHTTPClient
-//	decoder               status only                     WithDecoder
+//	decoder               as decode.Auto                  WithDecoder
 //	User-Agent            apierr/<Version>                WithUserAgent
 //	Accept-Language       not sent                        WithAcceptLanguage
 //	logging               off                             WithLogger (Debug level)
@@ -127,8 +116,7 @@ func New(opts ...Option) (*Client, error) {
 		budget:    newTokenBucket(cfg.budget),
 		bodyLimit: cfg.bodyLimit,
 		userAgent: []string{cfg.userAgent},
-		now:       time.Now,
-		jitter:    rand.Float64,
+		clock:     &clock{},
 	}
 	if cfg.acceptLanguage != "" {
 		c.acceptLang = []string{cfg.acceptLanguage}
@@ -138,8 +126,7 @@ func New(opts ...Option) (*Client, error) {
 		Logger:       nil, // its default logger formats a line per request
 		RetryWaitMin: cfg.policy.MinWait,
 		RetryWaitMax: cfg.policy.MaxWait,
-		// The retries are counted in checkRetry; the one more leaves room
-		// for the auth replay.
+		// The retries are counted in checkRetry; this only bounds its loop.
 		RetryMax:     cfg.policy.MaxAttempts,
 		CheckRetry:   c.checkRetry,
 		Backoff:      c.backoff,
@@ -147,7 +134,7 @@ func New(opts ...Option) (*Client, error) {
 		PrepareRetry: c.prepareRetry,
 	}
 	var err error
-	if c.auth, err = cfg.auth.build(c); err != nil {
+	if c.auth, err = cfg.auth.build(authEnv{base: c.base, hc: c.hc, log: c.log, policy: c.policy, clock: c.clock}); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -299,6 +286,35 @@ func (b *byteBody) Close() error               { return nil }
 // NewRequest did not make into memory once so that every attempt sends the
 // same bytes. Do not use req while Do runs.
 func (c *Client) Do(req *http.Request, v any) (*http.Response, error) {
+	s, err := c.newCall(req)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.send(s)
+	if s.replayDue {
+		// A 401 to the credential this call sent: the auth scheme invalidates
+		// exactly that credential and gets the next one, or says why not.
+		if err := c.auth.rejected(s.Context, s.credential, resp, s.last); err != nil {
+			s.annotate()
+			return resp, err
+		}
+		s.replayDue, s.replayed = false, true
+		c.logWait(s, "replaying with a new credential", 0, codes.RetryNever)
+		resp, err = c.send(s)
+	}
+	s.annotate()
+	switch {
+	case err != nil:
+		return resp, s.failure(err)
+	case resp.StatusCode < 200 || resp.StatusCode > 299:
+		return resp, s.last
+	}
+	return resp, decodeInto(resp, v)
+}
+
+// newCall prepares req for Do: the body every attempt sends, the default
+// headers, and the call's state as the request's context.
+func (c *Client) newCall(req *http.Request) (*callState, error) {
 	if req == nil || req.URL == nil {
 		return nil, errors.New("apierr: Do: nil request or URL")
 	}
@@ -306,8 +322,7 @@ func (c *Client) Do(req *http.Request, v any) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	ctx := req.Context()
-	s := &callState{Context: ctx, method: req.Method, url: req.URL, idempotent: idempotent(req)}
+	s := &callState{Context: req.Context(), method: req.Method, url: req.URL, idempotent: idempotent(req)}
 	r := req.WithContext(s)
 	s.rreq.Request = r
 	if data != nil {
@@ -326,26 +341,7 @@ func (c *Client) Do(req *http.Request, v any) (*http.Response, error) {
 	if _, ok := r.Header["Accept-Language"]; !ok && c.acceptLang != nil {
 		r.Header["Accept-Language"] = c.acceptLang
 	}
-	if c.auth != nil { // it sends no token to another origin
-		s.authorized = true
-		if s.credential, err = c.auth.authorize(ctx, r); err != nil {
-			return nil, err
-		}
-	}
-
-	resp, err := c.rc.Do(&s.rreq)
-	if s.lastProblem != nil {
-		s.lastProblem.annotate(s.attempts, s.method, s.redactedURL())
-	}
-	switch {
-	case s.final != nil:
-		return resp, s.final
-	case err != nil:
-		return resp, s.failure(err)
-	case resp.StatusCode < 200 || resp.StatusCode > 299:
-		return resp, s.last
-	}
-	return resp, decodeInto(resp, v)
+	return s, nil
 }
 
 // requestBytes returns the body every attempt sends: the bytes of a body
@@ -399,87 +395,6 @@ func decodeInto(resp *http.Response, v any) error {
 func bodyError(what string, err error) error {
 	return fmt.Errorf("apierr: %s the response body: %w", what, redactError(err))
 }
-
-// callKey finds a callState in a context derived from it.
-type callKey struct{}
-
-// callState is the state of one Do. It is also the context of every attempt's
-// request, which is how the retryablehttp hooks, given a context or a
-// response but never the request, find it without allocating a context.
-type callState struct {
-	context.Context // the caller's
-	rreq            retryablehttp.Request
-
-	method     string
-	url        *url.URL
-	redacted   string // url redacted, on first use
-	idempotent bool
-	authorized bool   // authorize was called
-	credential string // what authorize returned for the latest attempt
-
-	attempts int           // attempts sent, the replay included
-	retries  int           // retries granted, the replay excluded
-	replayed bool          // the auth replay happened
-	cost     int64         // budget tokens taken by the latest retry
-	wait     time.Duration // the wait before the next attempt
-	class    codes.RetryClass
-
-	last        error   // the typed error of the latest response
-	lastProblem problem // last as a problem, when it is one
-	final       error   // ends Do: what auth returned on a refused replay
-}
-
-// Value returns the call itself for callKey.
-func (s *callState) Value(key any) any {
-	if key == (callKey{}) {
-		return s
-	}
-	return s.Context.Value(key)
-}
-
-func callOf(ctx context.Context) *callState {
-	if s, ok := ctx.(*callState); ok {
-		return s
-	}
-	s, _ := ctx.Value(callKey{}).(*callState)
-	return s
-}
-
-func (s *callState) redactedURL() string {
-	if s.redacted == "" {
-		s.redacted = redact.URL(s.url)
-	}
-	return s.redacted
-}
-
-// failure is Do's error when retryablehttp returned one: the last typed
-// error, or the error that ended the retries joined with it.
-func (s *callState) failure(err error) error {
-	if err == s.last {
-		return err
-	}
-	err = redactError(err)
-	if s.last == nil {
-		return err
-	}
-	return &retryError{err: err, last: s.last}
-}
-
-// retryError is returned when retrying ended without a response of its
-// own: the context ended during a wait, a retry failed on the network, or
-// the retry could not be authorised. It matches both that error and the
-// last response's typed error.
-type retryError struct {
-	err  error // what ended the retries
-	last error // the typed error of the last response
-}
-
-func (e *retryError) Error() string {
-	return "apierr: " + e.err.Error() + " (last response: " + e.last.Error() + ")"
-}
-
-// Unwrap returns both errors, for errors.Is and errors.As.
-func (e *retryError) Unwrap() []error { return []error{e.err, e.last} }
 
 // redactError removes secrets from the URL that net/http puts in its
 // errors' text.

@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accessapi/apierr/codes"
+	"github.com/accessapi/apierr/codes/tapkey"
 )
 
 func TestNewValidates(t *testing.T) {
@@ -267,19 +268,49 @@ func TestDoSuccess(t *testing.T) {
 	})
 }
 
-func TestDoDefaultDecoderIsStatusOnly(t *testing.T) {
-	mt := httpmock.NewMockTransport()
-	mt.RegisterNoResponder(httpmock.NewStringResponder(409, `{"ErrorCode":"Duplicate"}`))
-	c, err := New(WithBaseURL(testBase), WithHTTPClient(&http.Client{Transport: mt}))
-	require.NoError(t, err)
-	req, err := c.NewRequest(context.Background(), "PUT", "x", nil)
-	require.NoError(t, err)
-	_, err = c.Do(req, nil)
-	var p *Problem[codes.Generic]
-	require.ErrorAs(t, err, &p)
-	assert.Equal(t, 409, p.Status)
-	assert.Empty(t, p.Code)
-	assert.JSONEq(t, `{"ErrorCode":"Duplicate"}`, string(p.Body))
+// TestDoDefaultDecoderIsAuto: without WithDecoder the client decodes as
+// decode.Auto does (the same code, decode_body.go): the vendor's code type,
+// its retry class, and the generic Problem for a body of no known vendor.
+func TestDoDefaultDecoderIsAuto(t *testing.T) {
+	do := func(t *testing.T, replies ...*http.Response) (int, error) {
+		t.Helper()
+		mt := httpmock.NewMockTransport()
+		n := 0
+		mt.RegisterNoResponder(func(*http.Request) (*http.Response, error) {
+			r := replies[min(n, len(replies)-1)]
+			n++
+			return r, nil
+		})
+		c, err := New(WithBaseURL(testBase), WithHTTPClient(&http.Client{Transport: mt}))
+		require.NoError(t, err)
+		c.sleep = func(time.Duration) time.Duration { return 0 }
+		t.Cleanup(func() { _ = c.Close() })
+		req, err := c.NewRequest(context.Background(), "POST", "x", map[string]int{"n": 1})
+		require.NoError(t, err)
+		_, err = c.Do(req, nil)
+		return n, err
+	}
+	t.Run("tapkey body: tapkey code", func(t *testing.T) {
+		n, err := do(t, httpmock.NewStringResponse(409, `{"ErrorCode":"Duplicate","ErrorMessage":"only one grant"}`))
+		var p *Problem[tapkey.Code]
+		require.ErrorAs(t, err, &p)
+		assert.ErrorIs(t, err, tapkey.Duplicate)
+		assert.Equal(t, "only one grant", p.Title)
+		assert.Equal(t, 1, n)
+	})
+	t.Run("exos 400241: retried by its class", func(t *testing.T) {
+		n, err := do(t, httpmock.NewStringResponse(400, `{"ErrorCode":400241,"Message":"Data changed meanwhile"}`), httpmock.NewStringResponse(204, ""))
+		require.NoError(t, err)
+		assert.Equal(t, 2, n)
+	})
+	t.Run("no known vendor: generic problem", func(t *testing.T) {
+		_, err := do(t, httpmock.NewStringResponse(409, `{"title":"Conflict","code":"E1"}`))
+		var p *Problem[codes.Generic]
+		require.ErrorAs(t, err, &p)
+		assert.Equal(t, 409, p.Status)
+		assert.Equal(t, codes.Generic("E1"), p.Code)
+		assert.Equal(t, "Conflict", p.Title)
+	})
 }
 
 func TestDoNonProblemDecoderClassifiesByStatus(t *testing.T) {

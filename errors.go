@@ -90,11 +90,15 @@ func (p *Problem[C]) Error() string {
 	return b.String()
 }
 
-// Is reports whether target is p's code, the family p's code belongs to, or
-// a status sentinel that p's status falls under.
+// Is reports whether target is p's code, the family p's code belongs to, a
+// status sentinel that p's status falls under, or ErrAlreadyApplied when
+// p's code is Applied.
 func (p *Problem[C]) Is(target error) bool {
 	if s, ok := target.(*statusError); ok {
 		return s.matches(p.Status)
+	}
+	if target == ErrAlreadyApplied {
+		return p.applied()
 	}
 	var zero C
 	return p.Code != zero && errors.Is(p.Code, target)

@@ -39,7 +39,7 @@ type config struct {
 
 func defaultConfig() config {
 	return config{
-		decoder:        statusDecoder,
+		decoder:        autoDecoder{},
 		policy:         DefaultRetryPolicy(),
 		budget:         DefaultRetryBudget(),
 		userAgent:      "apierr/" + Version,
@@ -85,11 +85,10 @@ func parseBaseURL(raw string) (*url.URL, error) {
 	return u, nil
 }
 
-// WithDecoder sets how error bodies become typed errors, normally
-// decode.Auto or a vendor's decoder such as decode.Tapkey. Without it the
-// client reads only the status: errors are *Problem[codes.Generic] without
-// a code, so retries follow the status alone. The errors.As target must use
-// the decoder's code type.
+// WithDecoder sets how error bodies become typed errors, for example a
+// vendor's decoder such as decode.Tapkey, which always gives that vendor's
+// *Problem[C]. Without it the client decodes as decode.Auto does. The
+// errors.As target must use the decoder's code type.
 func WithDecoder(d Decoder) Option {
 	return func(c *config) error {
 		if d == nil {

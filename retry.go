@@ -1,22 +1,16 @@
 package apierr
 
 import (
-	"bufio"
-	"compress/gzip"
-	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/accessapi/apierr/codes"
-	"github.com/accessapi/apierr/internal/boundedbody"
 )
 
 // RetryPolicy bounds the retries of one request. Start from
@@ -181,278 +175,59 @@ func nothingSent(err error) bool {
 	return errors.As(err, &op) && op.Op == "dial"
 }
 
-// The four retryablehttp hooks follow. retryablehttp calls them from the
-// goroutine running Do, one after another, so the call state they share
-// needs no lock.
-
-// checkRetry is retryablehttp's CheckRetry. It reads and decodes an error
-// body once, keeps the typed error on the call, and decides whether to retry
-// and how long to wait first. It never returns an error: Do builds the error
-// from the call state.
-func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	s := callOf(ctx)
-	if s == nil {
-		return false, nil
-	}
-	s.attempts++
-	if err != nil {
-		return c.retryNetwork(s, err), nil
-	}
-	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
-		c.logAttempt(s, resp.StatusCode, nil)
-		if c.budget != nil {
-			if s.retries == 0 {
-				c.budget.give(c.budget.refund)
-			} else {
-				c.budget.give(s.cost)
-			}
-		}
-		return false, nil
-	}
-	return c.retryResponse(s, resp), nil
+// retryCase is everything one retry decision depends on, for an API call,
+// a token request and an exos login alike.
+type retryCase struct {
+	class      codes.RetryClass // of the response or the network error
+	idempotent bool             // sending it again is safe (by method or key, or nothing was sent)
+	retries    int              // retries granted so far
+	asked      time.Duration    // the wait the server asked for; 0: none (or a date in the past)
+	deadline   time.Duration    // time left before the context's deadline; <0: no deadline
+	jitter     float64          // in [0, 1)
 }
 
-// retryResponse handles a non-2xx response.
-func (c *Client) retryResponse(s *callState, resp *http.Response) bool {
-	body, _, _ := boundedbody.Read(errorBody(resp), c.bodyLimit)
-	resp.Body = http.NoBody // read once: retryablehttp's drain finds nothing
-	perr := c.decoder.Decode(resp, body)
-	if perr == nil {
-		perr = NewProblem[codes.Generic](resp, body)
-	}
-	p, ok := perr.(problem)
-	if !ok && !errors.As(perr, &p) {
-		p = nil
-	}
-	s.last, s.lastProblem = perr, p
-	c.logAttempt(s, resp.StatusCode, nil)
+// retryVerdict is decide's answer. When retry is false, stop says why (""
+// when the class alone says no) and wait is the wait that was needed when
+// the stop is about a wait: the caller reports it as RetryAfter.
+type retryVerdict struct {
+	retry bool
+	wait  time.Duration
+	stop  string
+}
 
-	if resp.StatusCode == http.StatusUnauthorized && s.authorized && !s.replayed {
-		if err := c.auth.rejected(s.Context, s.credential, resp, perr); err != nil {
-			s.final = err
-			return false
-		}
-		s.replayed, s.wait, s.class = true, 0, codes.RetryNever
-		c.logWait(s, "replaying with a new credential")
-		return true
-	}
+// The reasons decide gives for not retrying, as logged.
+const (
+	stopNotIdempotent  = "not idempotent"
+	stopExhausted      = "attempts exhausted"
+	stopAboveMax       = "Retry-After above MaxRetryAfter"
+	stopPastDeadline   = "wait would pass the deadline"
+	stopBudgetExhausts = "retry budget exhausted"
+)
 
-	class := classify(p, resp.StatusCode)
+// decide is the one retry rule: whether to retry and how long to wait
+// first. It is pure: the caller supplies the clock's and the jitter's
+// values.
+func (p RetryPolicy) decide(c retryCase) retryVerdict {
 	switch {
-	case class == codes.RetryNever:
-		return false
-	case class == codes.RetryTransient && !s.idempotent:
-		c.logStop(s, "not idempotent")
-		return false
-	case s.retries+1 >= c.policy.MaxAttempts:
-		c.logStop(s, "attempts exhausted")
-		return false
+	case c.class == codes.RetryNever:
+		return retryVerdict{}
+	case c.class == codes.RetryTransient && !c.idempotent:
+		return retryVerdict{stop: stopNotIdempotent}
+	case c.retries+1 >= p.MaxAttempts:
+		return retryVerdict{stop: stopExhausted}
 	}
-	n := s.retries + 1
-	wait, asked := retryAfter(resp.Header, c.now())
+	n := c.retries + 1
+	wait := c.asked
 	switch {
-	case asked && wait > c.policy.MaxRetryAfter:
-		return c.stopWaiting(s, wait, "Retry-After above MaxRetryAfter")
-	case !asked || wait <= 0:
-		if class == codes.RetryConcurrency {
-			wait = c.policy.pause(n, c.jitter())
-		} else {
-			wait = c.policy.backoff(n, c.jitter())
-		}
+	case wait > p.MaxRetryAfter:
+		return retryVerdict{wait: wait, stop: stopAboveMax}
+	case wait <= 0 && c.class == codes.RetryConcurrency:
+		wait = p.pause(n, c.jitter)
+	case wait <= 0:
+		wait = p.backoff(n, c.jitter)
 	}
-	if c.pastDeadline(s, wait) {
-		return c.stopWaiting(s, wait, "wait would pass the deadline")
+	if c.deadline >= 0 && wait > c.deadline {
+		return retryVerdict{wait: wait, stop: stopPastDeadline}
 	}
-	if !c.spend(s, c.budgetCost(false)) {
-		return false
-	}
-	s.retries, s.wait, s.class = n, wait, class
-	return true
-}
-
-// errorBody returns resp's body, gunzipped when the server sent gzip that
-// the transport left as it was (it does when the caller set
-// Accept-Encoding, or a custom RoundTripper is used). The limit on the body
-// applies to the gunzipped bytes, so a gzip bomb stays bounded.
-func errorBody(resp *http.Response) io.ReadCloser {
-	if resp.Uncompressed || resp.Body == nil || resp.Body == http.NoBody ||
-		!strings.EqualFold(strings.TrimSpace(resp.Header.Get("Content-Encoding")), "gzip") {
-		return resp.Body
-	}
-	br := bufio.NewReaderSize(resp.Body, 512)
-	if magic, _ := br.Peek(2); len(magic) < 2 || magic[0] != 0x1f || magic[1] != 0x8b {
-		return readCloser{br, resp.Body} // not gzip after all: keep the bytes as sent
-	}
-	zr, err := gzip.NewReader(br)
-	if err != nil {
-		return readCloser{br, resp.Body}
-	}
-	return readCloser{zr, resp.Body}
-}
-
-// readCloser reads from one reader and closes the body underneath it.
-type readCloser struct {
-	io.Reader
-	c io.Closer
-}
-
-func (r readCloser) Close() error { return r.c.Close() }
-
-// retryNetwork handles a round trip that failed without a response.
-// retryablehttp's Backoff gets no response then, so it cannot find the
-// call: it computes the wait itself, and the deadline check here uses the
-// longest wait it may choose.
-func (c *Client) retryNetwork(s *callState, err error) bool {
-	c.logAttempt(s, 0, err)
-	switch {
-	case s.Err() != nil || !transientNetError(err):
-		return false
-	case !s.idempotent && !nothingSent(err):
-		c.logStop(s, "not idempotent")
-		return false
-	case s.retries+1 >= c.policy.MaxAttempts:
-		c.logStop(s, "attempts exhausted")
-		return false
-	}
-	n := s.retries + 1
-	if c.pastDeadline(s, c.policy.ceiling(c.policy.MinWait, c.policy.MaxWait, n)) {
-		c.logStop(s, "wait would pass the deadline")
-		return false
-	}
-	if !c.spend(s, c.budgetCost(true)) {
-		return false
-	}
-	s.retries, s.class = n, codes.RetryTransient
-	return true
-}
-
-// stopWaiting ends the retries because the wait is too long, recording it
-// as RetryAfter on the typed error.
-func (c *Client) stopWaiting(s *callState, wait time.Duration, why string) bool {
-	if s.lastProblem != nil {
-		s.lastProblem.setRetryAfter(wait)
-	}
-	c.logStop(s, why, slog.Duration("wait", wait))
-	return false
-}
-
-func (c *Client) pastDeadline(ctx context.Context, wait time.Duration) bool {
-	dl, ok := ctx.Deadline()
-	return ok && c.now().Add(wait).After(dl)
-}
-
-func (c *Client) budgetCost(network bool) int64 {
-	switch {
-	case c.budget == nil:
-		return 0
-	case network:
-		return c.budget.timeoutCost
-	}
-	return c.budget.retryCost
-}
-
-// spend takes the cost of a retry from the budget.
-func (c *Client) spend(s *callState, cost int64) bool {
-	if c.budget == nil {
-		return true
-	}
-	if !c.budget.take(cost) {
-		c.logStop(s, "retry budget exhausted")
-		return false
-	}
-	s.cost = cost
-	return true
-}
-
-// backoff is retryablehttp's Backoff: the wait checkRetry chose, or after a
-// network error (no response, so no call to read it from) the exponential
-// backoff for the attempt.
-func (c *Client) backoff(_, _ time.Duration, attempt int, resp *http.Response) time.Duration {
-	var s *callState
-	if resp != nil && resp.Request != nil {
-		s = callOf(resp.Request.Context())
-	}
-	var wait time.Duration
-	if s != nil {
-		wait = s.wait
-		c.logWait(s, "retrying")
-	} else {
-		wait = c.policy.backoff(attempt+1, c.jitter())
-		if c.log != nil {
-			c.log.LogAttrs(context.Background(), slog.LevelDebug, "apierr: retrying after a network error",
-				slog.Int("attempt", attempt+2), slog.Duration("wait", wait))
-		}
-	}
-	if c.sleep != nil {
-		return c.sleep(wait)
-	}
-	return wait
-}
-
-// prepareRetry is retryablehttp's PrepareRetry: it authorises the next
-// attempt again, as the credential may have changed during the wait.
-func (c *Client) prepareRetry(req *http.Request) error {
-	s := callOf(req.Context())
-	if s == nil || !s.authorized {
-		return nil
-	}
-	cred, err := c.auth.authorize(s.Context, req)
-	if err != nil {
-		return err
-	}
-	s.credential = cred
-	return nil
-}
-
-// giveUp is retryablehttp's ErrorHandler: it returns the last typed error
-// rather than "giving up after N attempts", or the error that ended the
-// retries (network, auth, context); Do adds the typed error to that.
-func (c *Client) giveUp(resp *http.Response, err error, _ int) (*http.Response, error) {
-	if err == nil && resp != nil && resp.Request != nil {
-		if s := callOf(resp.Request.Context()); s != nil && s.last != nil {
-			return resp, s.last
-		}
-	}
-	if err == nil {
-		err = errors.New("apierr: retries ended without an error")
-	}
-	return resp, err
-}
-
-// Debug logging. Every method returns at once without a logger, and URLs
-// are redacted; headers are never logged.
-
-func (c *Client) debug(s *callState) bool {
-	return c.log != nil && c.log.Enabled(s.Context, slog.LevelDebug)
-}
-
-func (c *Client) logAttempt(s *callState, status int, err error) {
-	if !c.debug(s) {
-		return
-	}
-	attrs := []slog.Attr{slog.String("method", s.method), slog.String("url", s.redactedURL()), slog.Int("attempt", s.attempts)}
-	if err != nil {
-		attrs = append(attrs, slog.String("error", redactError(err).Error()))
-	} else {
-		attrs = append(attrs, slog.Int("status", status))
-	}
-	c.log.LogAttrs(s.Context, slog.LevelDebug, "apierr: attempt", attrs...)
-}
-
-func (c *Client) logWait(s *callState, msg string) {
-	if !c.debug(s) {
-		return
-	}
-	c.log.LogAttrs(s.Context, slog.LevelDebug, "apierr: "+msg,
-		slog.String("method", s.method), slog.String("url", s.redactedURL()),
-		slog.Int("attempt", s.attempts+1), slog.Duration("wait", s.wait), slog.String("class", s.class.String()))
-}
-
-func (c *Client) logStop(s *callState, why string, extra ...slog.Attr) {
-	if !c.debug(s) {
-		return
-	}
-	attrs := append([]slog.Attr{slog.String("method", s.method), slog.String("url", s.redactedURL()),
-		slog.Int("attempts", s.attempts), slog.String("reason", why)}, extra...)
-	c.log.LogAttrs(s.Context, slog.LevelDebug, "apierr: not retrying", attrs...)
+	return retryVerdict{retry: true, wait: wait}
 }

@@ -409,7 +409,7 @@ func TestAuthReplay(t *testing.T) {
 		assert.Equal(t, []string{"Bearer t1"}, a.rejections)
 		require.Len(t, a.probs, 1)
 		assert.ErrorIs(t, a.probs[0], ErrUnauthorized)
-		assert.Equal(t, []time.Duration{0}, m.waits)
+		assert.Empty(t, m.waits, "the replay does not wait")
 		assert.EqualValues(t, 1, m.budget.tokens.Load())
 	})
 	t.Run("second 401 returns the typed error", func(t *testing.T) {
@@ -518,6 +518,34 @@ func TestRetryPolicyValidate(t *testing.T) {
 			_, err := New(WithBaseURL(testBase), WithRetryPolicy(p))
 			require.ErrorContains(t, err, tt.want)
 			assert.Contains(t, err.Error(), "apierr: RetryPolicy.")
+		})
+	}
+}
+
+// TestDecide is the one retry rule, as API calls, token requests and exos
+// logins all apply it.
+func TestDecide(t *testing.T) {
+	p := RetryPolicy{MaxAttempts: 3, MinWait: 100 * time.Millisecond, MaxWait: time.Second, MaxRetryAfter: 10 * time.Second}
+	tests := []struct {
+		name string
+		c    retryCase
+		want retryVerdict
+	}{
+		{"never", retryCase{class: codes.RetryNever, idempotent: true, deadline: -1}, retryVerdict{}},
+		{"transient POST", retryCase{class: codes.RetryTransient, deadline: -1}, retryVerdict{stop: stopNotIdempotent}},
+		{"throttled POST retries", retryCase{class: codes.RetryBackoff, deadline: -1}, retryVerdict{retry: true, wait: 100 * time.Millisecond}},
+		{"concurrency POST pauses", retryCase{class: codes.RetryConcurrency, deadline: -1, jitter: 0.5}, retryVerdict{retry: true, wait: 30 * time.Millisecond}},
+		{"transient GET backs off", retryCase{class: codes.RetryTransient, idempotent: true, retries: 1, deadline: -1, jitter: 0.5}, retryVerdict{retry: true, wait: 250 * time.Millisecond}},
+		{"attempts exhausted", retryCase{class: codes.RetryTransient, idempotent: true, retries: 2, deadline: -1}, retryVerdict{stop: stopExhausted}},
+		{"server's wait honoured above MaxWait", retryCase{class: codes.RetryBackoff, asked: 5 * time.Second, deadline: -1}, retryVerdict{retry: true, wait: 5 * time.Second}},
+		{"server's wait above MaxRetryAfter", retryCase{class: codes.RetryBackoff, asked: 11 * time.Second, deadline: -1}, retryVerdict{wait: 11 * time.Second, stop: stopAboveMax}},
+		{"server's wait past the deadline", retryCase{class: codes.RetryBackoff, asked: 2 * time.Second, deadline: time.Second}, retryVerdict{wait: 2 * time.Second, stop: stopPastDeadline}},
+		{"computed wait past the deadline", retryCase{class: codes.RetryTransient, idempotent: true, deadline: 50 * time.Millisecond}, retryVerdict{wait: 100 * time.Millisecond, stop: stopPastDeadline}},
+		{"wait that fits the deadline", retryCase{class: codes.RetryTransient, idempotent: true, deadline: 100 * time.Millisecond}, retryVerdict{retry: true, wait: 100 * time.Millisecond}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, p.decide(tt.c))
 		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/accessapi/apierr"
 )
@@ -13,6 +14,8 @@ import (
 type dialect[C apierr.Code] struct {
 	name      string
 	mediaType string         // Content-Type of error bodies
+	basePath  string         // the API's path under the host, as a client's base URL has it
+	decoder   apierr.Decoder // the decode package's decoder for the API
 	tokenPath string         // the OAuth2 token endpoint; "" for exos
 	refresh   bool           // the token endpoint issues and accepts refresh tokens
 	session   bool           // exos login sessions instead of OAuth2 bearer tokens
@@ -52,6 +55,9 @@ func (d *dialect[C]) write(w http.ResponseWriter, r *http.Request, e *errorReply
 	}
 	if e.hasRetry {
 		h.Set("Retry-After", retryAfterValue(e.retryAfter))
+		if e.retryAfter%time.Second != 0 {
+			h.Set("Retry-After-Ms", retryAfterMsValue(e.retryAfter))
+		}
 	}
 	if e.html {
 		h.Set("Content-Type", "text/html")

@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/accessapi/apierr/codes/entrecode"
+	"github.com/accessapi/apierr/decode"
 )
 
 // NewEntrecode starts a fake entrecode Data Manager. Its token endpoint
@@ -33,6 +34,8 @@ func NewEntrecode(opts ...Option) *Server[entrecode.Code] {
 // entrecodeDialect is the entrecode fake's wire format and resources.
 var entrecodeDialect = &dialect[entrecode.Code]{
 	name:      "entrecode",
+	basePath:  "/api",
+	decoder:   decode.Entrecode,
 	mediaType: "application/problem+json",
 	tokenPath: "/oauth/token",
 	refresh:   true,

@@ -24,7 +24,7 @@ func Example() {
 	defer srv.Close()
 	cred := srv.Credentials()
 	client, err := apierr.New(
-		apierr.WithBaseURL(srv.URL()+"/ExosApi/api/v1.1"),
+		apierr.WithBaseURL(srv.BaseURL()),
 		apierr.WithDecoder(decode.Exos),
 		apierr.WithExosSession(apierr.ExosSession{
 			LoginURL: srv.LegacyLoginURL(), Legacy: true, LogoutURL: srv.LogoutURL(),

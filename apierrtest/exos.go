@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/accessapi/apierr/codes/exos"
+	"github.com/accessapi/apierr/decode"
 )
 
 // NewExos starts a fake dormakaba exos 9300 API. Log in at LegacyLoginURL
@@ -35,6 +36,8 @@ func NewExos(opts ...Option) *Server[exos.Code] {
 // exosDialect is the exos fake's wire format and resources.
 var exosDialect = &dialect[exos.Code]{
 	name:      "exos",
+	basePath:  "/ExosApi/api/v1.1",
+	decoder:   decode.Exos,
 	mediaType: "application/json; charset=utf-8",
 	session:   true,
 	authCodes: map[authKind]exos.Code{

@@ -42,8 +42,10 @@ const (
 	authScope            // the token lacks a scope
 )
 
-// TooManyRequests answers 429 with Retry-After: d (whole seconds, rounded
-// up), in the API's body shape without a code.
+// TooManyRequests answers 429 asking the client to wait d (see RetryAfter),
+// in the API's body shape without a code. In a test of your own retry
+// handling, a wait of a few milliseconds keeps it fast:
+// TooManyRequests(time.Millisecond) with FastRetryPolicy.
 func TooManyRequests(d time.Duration) Fault {
 	return func(r *reply) {
 		r.status = 429
@@ -102,7 +104,12 @@ func Status(code int) Fault {
 	return func(r *reply) { r.status = code }
 }
 
-// RetryAfter adds Retry-After: d (whole seconds, rounded up; negative means 0).
+// RetryAfter asks the client to wait d (negative means 0): Retry-After in
+// whole seconds, rounded up, and, when d is not a whole number of seconds,
+// Retry-After-Ms in milliseconds, rounded up, as Azure services send it.
+// apierr honours Retry-After-Ms first, so TooManyRequests(5*time.Millisecond)
+// costs a retrying client 5 ms; a client that reads only Retry-After waits
+// the whole second.
 func RetryAfter(d time.Duration) Fault {
 	return func(r *reply) {
 		r.retryAfter, r.hasRetry = max(d, 0), true
@@ -129,4 +136,9 @@ func newReply(status int, faults []Fault) *reply {
 // retryAfterValue formats d as delta-seconds, rounded up.
 func retryAfterValue(d time.Duration) string {
 	return strconv.FormatInt(int64(math.Ceil(d.Seconds())), 10)
+}
+
+// retryAfterMsValue formats d in milliseconds, rounded up.
+func retryAfterMsValue(d time.Duration) string {
+	return strconv.FormatInt(int64((d+time.Millisecond-1)/time.Millisecond), 10)
 }

@@ -31,9 +31,9 @@ func Truncate(n int) Fault {
 
 // ClockSkew sends a Date header d away from the fake's clock (WithClock),
 // as a server whose clock is off does. With RetryAfter or TooManyRequests,
-// Retry-After is then an HTTP date measured from that Date, so a client
-// that measures it against Date waits as asked and one that uses its own
-// clock is off by d.
+// Retry-After is then an HTTP date measured from that Date (whole seconds,
+// without Retry-After-Ms), so a client that measures it against Date waits
+// as asked and one that uses its own clock is off by d.
 func ClockSkew(d time.Duration) Fault {
 	return func(r *reply) { r.skew, r.hasSkew = d, true }
 }
@@ -53,6 +53,7 @@ func (r *reply) shape(rec *httptest.ResponseRecorder, now time.Time) (h http.Hea
 		if r.hasRetry {
 			wait := time.Duration(secondsUp(r.retryAfter)) * time.Second
 			h.Set("Retry-After", date.Add(wait).Format(http.TimeFormat))
+			h.Del("Retry-After-Ms") // the date is the point of the skew
 		}
 	}
 	if r.gzip {

@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strconv"
 	"sync"
 	"time"
@@ -27,9 +26,8 @@ type Server[C apierr.Code] struct {
 
 	mu       sync.Mutex
 	script   script[C]
-	tokens   map[string]grant // access tokens and exos session identifiers
-	refresh  map[string]grant // live refresh tokens
-	seq      int              // for request IDs and tokens
+	grants   *grants // access tokens, exos sessions, refresh tokens
+	seq      int     // for request IDs and tokens
 	requests int
 	attempts map[string]int      // by "path" and "METHOD path"
 	bodies   map[string][][]byte // by "path" and "METHOD path"
@@ -47,8 +45,6 @@ func newServer[C apierr.Code](d *dialect[C], opts []Option) *Server[C] {
 		api:      d,
 		cfg:      defaultConfig(),
 		done:     make(chan struct{}),
-		tokens:   make(map[string]grant),
-		refresh:  make(map[string]grant),
 		attempts: make(map[string]int),
 		bodies:   make(map[string][][]byte),
 	}
@@ -57,12 +53,16 @@ func newServer[C apierr.Code](d *dialect[C], opts []Option) *Server[C] {
 			o(&s.cfg)
 		}
 	}
+	s.grants = newGrants(&s.cfg)
 	s.handler = d.routes(s)
 	s.ts = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 	return s
 }
 
-// URL returns the base URL of the API, such as http://127.0.0.1:41234.
+// URL returns the server's root URL, such as http://127.0.0.1:41234,
+// without the API's path: a client's base URL is BaseURL, and
+// ClientOptions wires a client in one line. Use URL with a full path, as in
+// URL() + "/api/v1/Owners/o1/Grants".
 func (s *Server[C]) URL() string { return s.ts.URL }
 
 // Client returns an *http.Client for the server (what httptest.Server.Client
@@ -116,7 +116,7 @@ func (s *Server[C]) serveEndpoint(w http.ResponseWriter, r *http.Request, body [
 		s.serveLogin(w, r, body)
 		return
 	}
-	s.serveToken(w, r)
+	s.grants.serveToken(w, r, s.api.refresh)
 }
 
 // record counts a request and keeps its body; s.mu is held.
@@ -128,7 +128,7 @@ func (s *Server[C]) record(r *http.Request, body []byte, endpoint bool) {
 		s.logins++
 	default:
 		s.tokenReq++
-		if form, err := url.ParseQuery(string(body)); err == nil && form.Get("grant_type") == "refresh_token" {
+		if isRefreshGrant(body) {
 			s.refreshQ++
 		}
 	}

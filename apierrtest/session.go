@@ -72,14 +72,11 @@ func (s *Server[C]) serveLogin(w http.ResponseWriter, r *http.Request, body []by
 		s.exosFail(w, r, exos.UnknownUserOrWrongPassword, 401)
 		return
 	}
-	s.mu.Lock()
-	full := s.cfg.maxSessions > 0 && s.liveSessions() >= s.cfg.maxSessions
-	s.mu.Unlock()
-	if full {
+	if s.cfg.maxSessions > 0 && s.grants.live() >= s.cfg.maxSessions {
 		s.exosFail(w, r, exos.MaximumConcurrentUsersReached, 403)
 		return
 	}
-	id := s.issue("", false).AccessToken
+	id := s.grants.issue("", false).AccessToken
 	if legacy {
 		writeJSON(w, "application/json", http.StatusOK, map[string]any{"Value": map[string]string{"Identifier": id}})
 		return
@@ -126,7 +123,7 @@ func (s *Server[C]) sessionID(r *http.Request) (string, bool) {
 // session identifier is unknown, revoked or expired.
 func (s *Server[C]) authenticateSession(w http.ResponseWriter, r *http.Request) bool {
 	id, ok := s.sessionID(r)
-	if ok && s.check(id) == authNone {
+	if ok && s.grants.check(id) == authNone {
 		return true
 	}
 	w.Header().Set("WWW-Authenticate", `Basic realm="exos"`)
@@ -137,8 +134,8 @@ func (s *Server[C]) authenticateSession(w http.ResponseWriter, r *http.Request) 
 // logout ends the session of an authenticated exos call.
 func (s *Server[C]) logout(r *http.Request) {
 	id, _ := s.sessionID(r)
+	s.grants.revoke(id)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.tokens, id)
 	s.logouts++
 }

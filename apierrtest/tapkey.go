@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/accessapi/apierr/codes/tapkey"
+	"github.com/accessapi/apierr/decode"
 )
 
 // NewTapkey starts a fake Tapkey Management API. Its token endpoint
@@ -31,6 +32,8 @@ func NewTapkey(opts ...Option) *Server[tapkey.Code] {
 // tapkeyDialect is the tapkey fake's wire format and resources.
 var tapkeyDialect = &dialect[tapkey.Code]{
 	name:      "tapkey",
+	basePath:  "/api/v1",
+	decoder:   decode.Tapkey,
 	mediaType: "application/json; charset=utf-8",
 	tokenPath: "/connect/token",
 	refresh:   true,

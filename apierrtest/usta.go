@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/accessapi/apierr/codes/usta"
+	"github.com/accessapi/apierr/decode"
 )
 
 // NewUSTA starts a fake USTA API. Its token endpoint (TokenURL,
@@ -30,6 +31,8 @@ func NewUSTA(opts ...Option) *Server[usta.Code] {
 // ustaDialect is the usta fake's wire format and resources.
 var ustaDialect = &dialect[usta.Code]{
 	name:      "usta",
+	basePath:  "/v1",
+	decoder:   decode.USTA,
 	mediaType: "application/json",
 	tokenPath: "/oauth/token",
 	authCodes: map[authKind]usta.Code{authInvalid: usta.AuthenticationTokenInvalid, authExpired: usta.AuthenticationTokenInvalid},

@@ -34,19 +34,33 @@ func (r RetryClass) String() string {
 	return "RetryClass(" + strconv.Itoa(int(r)) + ")"
 }
 
-// Info is what a documentation row says about a code.
+// Info is what a documentation row says about a code, with what we curated
+// about it (Retry, Applied and Permission: each decision is in
+// codes/tables with its reason).
 type Info struct {
 	Known       bool       // the code is listed in the vendor's documents
 	Status      int        // the documented HTTP status, 0 when none is given
 	Description string     // the documented description
 	Retry       RetryClass // how to retry a request that failed with this code
+	// Applied: the state the request asked for already holds ("Person
+	// already blocked", "Access right already assigned"), so an ensure-style
+	// caller may treat the request as done. Not set for codes where something
+	// else exists ("Personal number already in use", Tapkey Duplicate: the
+	// existing grant may differ). Curated per row in codes/tables/applied.tsv.
+	Applied bool
+	// Permission: a refusal of the permission, not of the token: the client
+	// keeps its token and does not replay, even when the code comes with a
+	// 401 (entrecode 2410 "Insufficient rights", exos 300010). Curated per
+	// row in codes/tables/permission.tsv.
+	Permission bool
 }
 
 // Generic is a code from an API with no catalogue: an RFC 9457 `type` or a
 // `code` member, as text. Its Info is never Known.
 type Generic string
 
-// Error returns the code prefixed with the package name.
+// Error returns "apierr: " followed by the code as sent. (A generic code has
+// no API name or description to add, unlike the catalogue codes' Error.)
 func (g Generic) Error() string { return "apierr: " + string(g) }
 
 // String returns the code as sent.
@@ -57,12 +71,3 @@ func (g Generic) Info() Info { return Info{} }
 
 // API returns the empty string: a generic code belongs to no known API.
 func (g Generic) API() string { return "" }
-
-// ErrorText is the text of a catalogue code's Error method:
-// "<api>: <code>", followed by ": <description>" when the code is documented.
-func ErrorText(api, code string, info Info) string {
-	if info.Description == "" {
-		return api + ": " + code
-	}
-	return api + ": " + code + ": " + info.Description
-}

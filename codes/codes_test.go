@@ -25,21 +25,6 @@ func TestRetryClassString(t *testing.T) {
 	}
 }
 
-func TestErrorText(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		info codes.Info
-		want string
-	}{
-		{"documented", codes.Info{Known: true, Description: "Duplicate grant"}, "tapkey: Duplicate: Duplicate grant"},
-		{"undocumented", codes.Info{}, "tapkey: Duplicate"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, tc.want, codes.ErrorText("tapkey", "Duplicate", tc.info))
-		})
-	}
-}
-
 func TestGeneric(t *testing.T) {
 	g := codes.Generic("https://example.com/probs/out-of-credit")
 	var err error = g

@@ -4,11 +4,7 @@ import (
 	"net/http"
 
 	"github.com/accessapi/apierr"
-	"github.com/accessapi/apierr/codes"
-	"github.com/accessapi/apierr/codes/entrecode"
-	"github.com/accessapi/apierr/codes/exos"
-	"github.com/accessapi/apierr/codes/tapkey"
-	"github.com/accessapi/apierr/codes/usta"
+	"github.com/accessapi/apierr/internal/errbody"
 )
 
 // The decoders. Each reads every body shape (see the package documentation);
@@ -18,23 +14,23 @@ var (
 	// Exos decodes dormakaba exos 9300 errors into *apierr.Problem[exos.Code]:
 	// ErrorCode (or errorCode, code, or OData {"error":{"code","message"}}),
 	// as a number or a string, with Message, message or ErrorMessage as Title.
-	Exos apierr.Decoder = decoder[exos.Code]{exosCode}
+	Exos apierr.Decoder = decoder{errbody.Exos}
 
 	// Entrecode decodes entrecode problem+json errors into
 	// *apierr.Problem[entrecode.Code]: code, title, detail, type, the body's
 	// requestID, and _embedded.error (one object or an array) as Errors.
-	Entrecode apierr.Decoder = decoder[entrecode.Code]{entrecodeCode}
+	Entrecode apierr.Decoder = decoder{errbody.Entrecode}
 
 	// USTA decodes USTA errors into *apierr.Problem[usta.Code]: the first of
 	// {"errors":[{errorCode, message, subject}, …]} (the rest become Errors),
 	// or a bare {errorCode, message}. Title is message, Detail is subject.
-	USTA apierr.Decoder = decoder[usta.Code]{ustaCode}
+	USTA apierr.Decoder = decoder{errbody.USTA}
 
 	// Tapkey decodes Tapkey Management API errors into
 	// *apierr.Problem[tapkey.Code]: ErrorCode (which may be missing),
 	// ErrorMessage as Title, ErrorDetails as Detail and UserErrorMessage (in
 	// the request's Accept-Language) as UserMessage.
-	Tapkey apierr.Decoder = decoder[tapkey.Code]{tapkeyCode}
+	Tapkey apierr.Decoder = decoder{errbody.Tapkey}
 
 	// Problem decodes RFC 9457 problem details into
 	// *apierr.Problem[codes.Generic]. Code is the `code` member as text when
@@ -43,65 +39,17 @@ var (
 	// (an item's pointer is its Detail, its detail text its Title), an ASP.NET
 	// `errors` map (one per message: Title the message, Detail the field),
 	// belgif `issues` and a zalando `cause`.
-	Problem apierr.Decoder = decoder[codes.Generic]{genericCode}
+	Problem apierr.Decoder = decoder{errbody.Generic}
 )
 
-// decoder reads any body into a *apierr.Problem[C], taking C from the body
-// with code.
-type decoder[C apierr.Code] struct{ code codeOf[C] }
+// decoder reads any body into a *apierr.Problem[C] of api's code type,
+// with the builder the client's default decoder uses (errbody.Build).
+type decoder struct{ api errbody.API }
 
 // Decode never fails: it returns a *apierr.Problem[C] for any body.
-func (d decoder[C]) Decode(resp *http.Response, body []byte) error {
-	e := getEnvelope()
-	defer putEnvelope(e)
-	readBody(body, e)
-	return newProblem(resp, body, e, d.code)
-}
-
-func exosCode(e *envelope) exos.Code {
-	return exos.Code(intCode(e.ErrorCode, e.Code))
-}
-
-func entrecodeCode(e *envelope) entrecode.Code {
-	return entrecode.Code(intCode(e.Code, e.ErrorCode))
-}
-
-func ustaCode(e *envelope) usta.Code {
-	return usta.Code(intCode(e.ErrorCode, e.Code))
-}
-
-func tapkeyCode(e *envelope) tapkey.Code {
-	return tapkey.Code(textCode(e.ErrorCode, e.Code))
-}
-
-func genericCode(e *envelope) codes.Generic {
-	if t := textCode(e.Code, e.ErrorCode); t != "" {
-		return codes.Generic(t)
-	}
-	if s, ok := decodeString(e.Error); ok && s != "" {
-		return codes.Generic(s) // OAuth 2: {"error":"invalid_token"}
-	}
-	if e.Type != "about:blank" {
-		return codes.Generic(e.Type)
-	}
-	return ""
-}
-
-// intCode returns the first code that was sent, as an integer; 0 when it is
-// not one.
-func intCode(preferred, other jsonCode) int {
-	c := preferred
-	if !c.present() {
-		c = other
-	}
-	n, _ := c.int()
-	return n
-}
-
-// textCode returns the first code that was sent, as text.
-func textCode(preferred, other jsonCode) string {
-	if preferred.present() {
-		return preferred.text()
-	}
-	return other.text()
+func (d decoder) Decode(resp *http.Response, body []byte) error {
+	e := errbody.Get()
+	defer errbody.Put(e)
+	e.Read(body)
+	return errbody.Build(d.api, resp, body, e)
 }

@@ -13,6 +13,7 @@ import (
 	"strconv"
 
 	"github.com/accessapi/apierr/codes"
+	"github.com/accessapi/apierr/codes/internal/errtext"
 )
 
 //go:generate go run ../internal/gencodes -api entrecode -type int -table ../tables/entrecode.tsv -out codes_gen.go
@@ -22,7 +23,7 @@ import (
 type Code int
 
 // Error returns "entrecode: <code>" followed by the documented description.
-func (c Code) Error() string { return codes.ErrorText("entrecode", c.String(), c.Info()) }
+func (c Code) Error() string { return errtext.Of("entrecode", c.String(), c.Info()) }
 
 // String returns the code as entrecode writes it: a family keeps its three
 // digits (Code(0) is "000").

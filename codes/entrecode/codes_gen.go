@@ -232,10 +232,12 @@ const (
 
 	// InsufficientRights is 410: Insufficient rights to access the requested resource
 	// HTTP 401. Retry: never (the default for HTTP 401).
+	// Permission: documented as 401, but "Insufficient rights" refuses the rights of a valid token; a new token has the same rights.
 	InsufficientRights Code = 410
 
 	// InsufficientRightsForMethod is 411: Insufficient rights to access the requested resource with this method
 	// HTTP 405. Retry: never (the default for HTTP 405).
+	// Permission: insufficient rights for this method: the token is valid, its rights are not enough.
 	InsufficientRightsForMethod Code = 411
 
 	// DeniedBecauseOfStupidity is 444: Denied because of stupidity
@@ -268,10 +270,12 @@ const (
 
 	// PermissionPolicyConditionsNotMet is 470: Target resource does not fulfill permission policy conditions
 	// HTTP 403. Retry: never (the default for HTTP 403).
+	// Permission: the target resource does not fulfil the permission policy: a policy decision, not a token problem.
 	PermissionPolicyConditionsNotMet Code = 470
 
 	// PropertyWriteDeniedByPolicy is 471: Property cannot be written due to permission policy restrictions
 	// HTTP 403. Retry: never (the default for HTTP 403).
+	// Permission: the property cannot be written under the permission policy: a policy decision, not a token problem.
 	PropertyWriteDeniedByPolicy Code = 471
 
 	// ErrorWhileProcessingAssetFile is 472: Error while processing asset file.
@@ -482,9 +486,9 @@ func lookup(c Code) (codes.Info, bool) {
 	case AccountNotFound:
 		return codes.Info{Known: true, Status: 404, Description: "Account not found (unknown email address)", Retry: codes.RetryNever}, true
 	case InsufficientRights:
-		return codes.Info{Known: true, Status: 401, Description: "Insufficient rights to access the requested resource", Retry: codes.RetryNever}, true
+		return codes.Info{Known: true, Status: 401, Description: "Insufficient rights to access the requested resource", Retry: codes.RetryNever, Permission: true}, true
 	case InsufficientRightsForMethod:
-		return codes.Info{Known: true, Status: 405, Description: "Insufficient rights to access the requested resource with this method", Retry: codes.RetryNever}, true
+		return codes.Info{Known: true, Status: 405, Description: "Insufficient rights to access the requested resource with this method", Retry: codes.RetryNever, Permission: true}, true
 	case DeniedBecauseOfStupidity:
 		return codes.Info{Known: true, Status: 403, Description: "Denied because of stupidity", Retry: codes.RetryNever}, true
 	case TooManyWrongLoginAttempts:
@@ -500,9 +504,9 @@ func lookup(c Code) (codes.Info, bool) {
 	case FacebookEmailNotReceived:
 		return codes.Info{Known: true, Status: 400, Description: "Facebook API call failed to receive eMail address", Retry: codes.RetryNever}, true
 	case PermissionPolicyConditionsNotMet:
-		return codes.Info{Known: true, Status: 403, Description: "Target resource does not fulfill permission policy conditions", Retry: codes.RetryNever}, true
+		return codes.Info{Known: true, Status: 403, Description: "Target resource does not fulfill permission policy conditions", Retry: codes.RetryNever, Permission: true}, true
 	case PropertyWriteDeniedByPolicy:
-		return codes.Info{Known: true, Status: 403, Description: "Property cannot be written due to permission policy restrictions", Retry: codes.RetryNever}, true
+		return codes.Info{Known: true, Status: 403, Description: "Property cannot be written due to permission policy restrictions", Retry: codes.RetryNever, Permission: true}, true
 	case ErrorWhileProcessingAssetFile:
 		return codes.Info{Known: true, Status: 400, Description: "Error while processing asset file.", Retry: codes.RetryNever}, true
 	case MissingPlanForThisProduct:

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/accessapi/apierr/codes"
+	"github.com/accessapi/apierr/codes/internal/errtext"
 )
 
 //go:generate go run ../internal/gencodes -api exos -type int -table ../tables/exos.tsv -out codes_gen.go
@@ -14,7 +15,7 @@ import (
 type Code int
 
 // Error returns "exos: <code>" followed by the documented description.
-func (c Code) Error() string { return codes.ErrorText("exos", c.String(), c.Info()) }
+func (c Code) Error() string { return errtext.Of("exos", c.String(), c.Info()) }
 
 // String returns the code as exos sends it.
 func (c Code) String() string { return strconv.Itoa(int(c)) }

@@ -88,6 +88,7 @@ const (
 
 	// MissingAuthorisation is 300004: Missing authorisation
 	// HTTP 403. Retry: never (the default for HTTP 403).
+	// Permission: missing authorisation: the user lacks a right; a new session carries the same rights.
 	MissingAuthorisation Code = 300004
 
 	// LicenseInvalid is 300005: License invalid
@@ -108,10 +109,12 @@ const (
 
 	// MissingCategoryAuthorisation is 300009: Missing category(group) authorisation
 	// HTTP 403. Retry: never (the default for HTTP 403).
+	// Permission: missing category (group) authorisation: a right of the user, not the session.
 	MissingCategoryAuthorisation Code = 300009
 
 	// UserHasNoAuthorization is 300010: User has no authorization
 	// HTTP 401. Retry: never (the default for HTTP 401).
+	// Permission: documented as 401, but "User has no authorization" refuses the user's rights; the API key and identifier were accepted.
 	UserHasNoAuthorization Code = 300010
 
 	// LicenseLimitReached is 300011: License limit reached
@@ -120,6 +123,7 @@ const (
 
 	// DesktopReaderNotAuthorized is 300012: The desktop reader is not authorized
 	// HTTP 403. Retry: never (the default for HTTP 403).
+	// Permission: the desktop reader is not authorized: a right of the device, not the session.
 	DesktopReaderNotAuthorized Code = 300012
 
 	// PasswordComplexityInsufficient is 300013: The password complexity is insufficient
@@ -160,6 +164,7 @@ const (
 
 	// MediaNotAssignedToThisPerson is 400005: Media is not assigned to this person
 	// HTTP 400. Retry: never (the default for HTTP 400).
+	// Applied: an un-assignment found the medium not assigned to this person: what removing it asks for holds.
 	MediaNotAssignedToThisPerson Code = 400005
 
 	// MediaNotFound is 400007: Media not found
@@ -168,10 +173,12 @@ const (
 
 	// MediaAlreadyBlocked is 400008: Media already blocked
 	// HTTP 400. Retry: never (the default for HTTP 400).
+	// Applied: blocking a medium that is already blocked: the medium is blocked, as asked.
 	MediaAlreadyBlocked Code = 400008
 
 	// MediaAlreadyUnblocked is 400009: Media already unblocked
 	// HTTP 400. Retry: never (the default for HTTP 400).
+	// Applied: unblocking a medium that is already unblocked: the medium is unblocked, as asked.
 	MediaAlreadyUnblocked Code = 400009
 
 	// AccessRightNotFound is 400010: Access right not found
@@ -180,6 +187,7 @@ const (
 
 	// AccessRightAlreadyAssigned is 400011: Access right already assigned
 	// HTTP 400. Retry: never (the default for HTTP 400).
+	// Applied: the access right is already assigned to this person: an access right has many holders, so this is the assignment asked for.
 	AccessRightAlreadyAssigned Code = 400011
 
 	// TimeZoneNotFound is 400012: Time zone not found
@@ -188,6 +196,7 @@ const (
 
 	// AccessRightNotAssigned is 400013: Access right not assigned
 	// HTTP 400. Retry: never (the default for HTTP 400).
+	// Applied: an un-assignment found the access right not assigned: what removing it asks for holds.
 	AccessRightNotAssigned Code = 400013
 
 	// CategoryNotFound is 400014: Category not found
@@ -240,10 +249,12 @@ const (
 
 	// PersonAlreadyBlocked is 400026: Person already blocked
 	// HTTP 400. Retry: never (the default for HTTP 400).
+	// Applied: blocking a person who is already blocked: the person is blocked, as asked.
 	PersonAlreadyBlocked Code = 400026
 
 	// PersonAlreadyUnblocked is 400027: Person already unblocked
 	// HTTP 400. Retry: never (the default for HTTP 400).
+	// Applied: unblocking a person who is already unblocked: the person is unblocked, as asked.
 	PersonAlreadyUnblocked Code = 400027
 
 	// ResourceNotFound is 400028: Resource not found
@@ -268,6 +279,7 @@ const (
 
 	// DropListValueAlreadyExists is 400033: DropListValue already exists
 	// HTTP 400. Retry: never (the default for HTTP 400).
+	// Applied: the drop-list value already exists: the value is the whole of what adding it asks for.
 	DropListValueAlreadyExists Code = 400033
 
 	// RoomNotFound is 400035: Room not found
@@ -292,10 +304,12 @@ const (
 
 	// RoleAlreadyAssigned is 400040: Role already assigned
 	// HTTP 400. Retry: never (the default for HTTP 400).
+	// Applied: the role is already assigned to this login: a role has many logins, so this is the assignment asked for.
 	RoleAlreadyAssigned Code = 400040
 
 	// RoleNotAssignedToThisLogin is 400041: Role is not assigned to this login
 	// HTTP 400. Retry: never (the default for HTTP 400).
+	// Applied: an un-assignment found the role not assigned to this login: what removing it asks for holds.
 	RoleNotAssignedToThisLogin Code = 400041
 
 	// RoleNotFound is 400042: Role not found
@@ -388,6 +402,7 @@ const (
 
 	// TimeRegistrationAlreadyActivated is 400064: Person is already activated for time registration
 	// HTTP 400. Retry: never (the default for HTTP 400).
+	// Applied: activating a person for time registration who is already activated: the person is activated, as asked.
 	TimeRegistrationAlreadyActivated Code = 400064
 
 	// KeyAlreadyAssigned is 400065: Key assignement could not be made, because the key is already assinged
@@ -404,6 +419,7 @@ const (
 
 	// KeyNotAssignedToPerson is 400068: Key un-assignement could not be made, key is not assigned to the person
 	// HTTP 400. Retry: never (the default for HTTP 400).
+	// Applied: the key un-assignment found the key not assigned to the person: what removing it asks for holds.
 	KeyNotAssignedToPerson Code = 400068
 
 	// TransitionalMediaWillReplaceSmartkey is 400069: Returned if a transitional media will replace a smartkey
@@ -432,6 +448,7 @@ const (
 
 	// KeyringNotAssignedToPerson is 400075: Keyring un-assignement could not be made, keyring is not assigned to person
 	// HTTP 400. Retry: never (the default for HTTP 400).
+	// Applied: the keyring un-assignment found the keyring not assigned to the person: what removing it asks for holds.
 	KeyringNotAssignedToPerson Code = 400075
 
 	// MultiprofileOffPersonHasProfile is 400076: Multiprofile is not active, and person already has a profile assigned
@@ -472,6 +489,7 @@ const (
 
 	// ReadPermissionForFieldMissing is 400088: The read permission for the field is missing
 	// HTTP 403. Retry: never (the default for HTTP 403).
+	// Permission: the read permission for the field is missing: a right of the user, not the session.
 	ReadPermissionForFieldMissing Code = 400088
 
 	// ValidationPeriodNotFound is 400089: Validation period not found
@@ -600,10 +618,12 @@ const (
 
 	// VisitorAlreadyAssignedToVisit is 400120: Visitor already assigned to visit
 	// HTTP 400. Retry: never (the default for HTTP 400).
+	// Applied: the visitor is already assigned to this visit: the assignment asked for holds.
 	VisitorAlreadyAssignedToVisit Code = 400120
 
 	// VisitorNotAssignedToVisit is 400121: Visitor is not assigned to visit
 	// HTTP 404. Retry: never (the default for HTTP 404).
+	// Applied: removing a visitor from a visit found it not assigned: what removing it asks for holds.
 	VisitorNotAssignedToVisit Code = 400121
 
 	// WorkstationNotFoundWithinLocation is 400122: The workstation not found within location
@@ -684,6 +704,7 @@ const (
 
 	// PersonAlreadyReleasedToThisTenant is 400141: The person is already released to this tenant
 	// HTTP 400. Retry: never (the default for HTTP 400).
+	// Applied: releasing a person to a tenant who is already released to it: the release asked for holds.
 	PersonAlreadyReleasedToThisTenant Code = 400141
 
 	// PersonCannotBeUnreleasedFromBaseTenant is 400142: The person can not be unrealesed from it's base tenant
@@ -716,6 +737,7 @@ const (
 
 	// MobileAccessAlreadyActivated is 400149: Mobile access is already activated
 	// HTTP 400. Retry: never (the default for HTTP 400).
+	// Applied: activating mobile access that is already activated: mobile access is active, as asked.
 	MobileAccessAlreadyActivated Code = 400149
 
 	// PersonHasNoMobileAccessDevice is 400150: Function is not allowed because person has no mobile access device
@@ -856,6 +878,7 @@ const (
 
 	// OnlyLockergroupOperatorAllowed is 400184: The operation can only be executed by operator of this lockergroup
 	// HTTP 400. Retry: never (the default for HTTP 400).
+	// Permission: only the lockergroup's operator may do this: a right of the user, not the session.
 	OnlyLockergroupOperatorAllowed Code = 400184
 
 	// LockerOfGroupAlreadyAssigned is 400185: No proposal of locker possible, because a locker of this group is already assigned to the person
@@ -1120,6 +1143,7 @@ const (
 
 	// NoPermissionForThisLocation is 400261: The user does not have enough permission to perform this action for this location
 	// HTTP 400. Retry: never (the default for HTTP 400).
+	// Permission: the user lacks the permission for this location: a right of the user, not the session.
 	NoPermissionForThisLocation Code = 400261
 
 	// SubDeviceNotFound is 400262: SubDevice not found
@@ -1700,7 +1724,7 @@ func lookup(c Code) (codes.Info, bool) {
 	case UnknownUserOrWrongPassword:
 		return codes.Info{Known: true, Status: 401, Description: "Unknown user or wrong password", Retry: codes.RetryNever}, true
 	case MissingAuthorisation:
-		return codes.Info{Known: true, Status: 403, Description: "Missing authorisation", Retry: codes.RetryNever}, true
+		return codes.Info{Known: true, Status: 403, Description: "Missing authorisation", Retry: codes.RetryNever, Permission: true}, true
 	case LicenseInvalid:
 		return codes.Info{Known: true, Status: 403, Description: "License invalid", Retry: codes.RetryNever}, true
 	case PasswordExpired:
@@ -1710,13 +1734,13 @@ func lookup(c Code) (codes.Info, bool) {
 	case UnknownAPIKeyOrIdentifier:
 		return codes.Info{Known: true, Status: 401, Description: "Unknown API key or Identifier", Retry: codes.RetryNever}, true
 	case MissingCategoryAuthorisation:
-		return codes.Info{Known: true, Status: 403, Description: "Missing category(group) authorisation", Retry: codes.RetryNever}, true
+		return codes.Info{Known: true, Status: 403, Description: "Missing category(group) authorisation", Retry: codes.RetryNever, Permission: true}, true
 	case UserHasNoAuthorization:
-		return codes.Info{Known: true, Status: 401, Description: "User has no authorization", Retry: codes.RetryNever}, true
+		return codes.Info{Known: true, Status: 401, Description: "User has no authorization", Retry: codes.RetryNever, Permission: true}, true
 	case LicenseLimitReached:
 		return codes.Info{Known: true, Status: 403, Description: "License limit reached", Retry: codes.RetryNever}, true
 	case DesktopReaderNotAuthorized:
-		return codes.Info{Known: true, Status: 403, Description: "The desktop reader is not authorized", Retry: codes.RetryNever}, true
+		return codes.Info{Known: true, Status: 403, Description: "The desktop reader is not authorized", Retry: codes.RetryNever, Permission: true}, true
 	case PasswordComplexityInsufficient:
 		return codes.Info{Known: true, Status: 400, Description: "The password complexity is insufficient", Retry: codes.RetryNever}, true
 	case NumberOfReservedLicensesReached:
@@ -1736,21 +1760,21 @@ func lookup(c Code) (codes.Info, bool) {
 	case MediaAlreadyAssigned:
 		return codes.Info{Known: true, Status: 400, Description: "Media already assigned", Retry: codes.RetryNever}, true
 	case MediaNotAssignedToThisPerson:
-		return codes.Info{Known: true, Status: 400, Description: "Media is not assigned to this person", Retry: codes.RetryNever}, true
+		return codes.Info{Known: true, Status: 400, Description: "Media is not assigned to this person", Retry: codes.RetryNever, Applied: true}, true
 	case MediaNotFound:
 		return codes.Info{Known: true, Status: 404, Description: "Media not found", Retry: codes.RetryNever}, true
 	case MediaAlreadyBlocked:
-		return codes.Info{Known: true, Status: 400, Description: "Media already blocked", Retry: codes.RetryNever}, true
+		return codes.Info{Known: true, Status: 400, Description: "Media already blocked", Retry: codes.RetryNever, Applied: true}, true
 	case MediaAlreadyUnblocked:
-		return codes.Info{Known: true, Status: 400, Description: "Media already unblocked", Retry: codes.RetryNever}, true
+		return codes.Info{Known: true, Status: 400, Description: "Media already unblocked", Retry: codes.RetryNever, Applied: true}, true
 	case AccessRightNotFound:
 		return codes.Info{Known: true, Status: 404, Description: "Access right not found", Retry: codes.RetryNever}, true
 	case AccessRightAlreadyAssigned:
-		return codes.Info{Known: true, Status: 400, Description: "Access right already assigned", Retry: codes.RetryNever}, true
+		return codes.Info{Known: true, Status: 400, Description: "Access right already assigned", Retry: codes.RetryNever, Applied: true}, true
 	case TimeZoneNotFound:
 		return codes.Info{Known: true, Status: 404, Description: "Time zone not found", Retry: codes.RetryNever}, true
 	case AccessRightNotAssigned:
-		return codes.Info{Known: true, Status: 400, Description: "Access right not assigned", Retry: codes.RetryNever}, true
+		return codes.Info{Known: true, Status: 400, Description: "Access right not assigned", Retry: codes.RetryNever, Applied: true}, true
 	case CategoryNotFound:
 		return codes.Info{Known: true, Status: 404, Description: "Category not found", Retry: codes.RetryNever}, true
 	case MediaWithGivenNameAlreadyDefined:
@@ -1776,9 +1800,9 @@ func lookup(c Code) (codes.Info, bool) {
 	case MediaRoleDoesNotMatchPersonType:
 		return codes.Info{Known: true, Status: 400, Description: "Media role does not match person type", Retry: codes.RetryNever}, true
 	case PersonAlreadyBlocked:
-		return codes.Info{Known: true, Status: 400, Description: "Person already blocked", Retry: codes.RetryNever}, true
+		return codes.Info{Known: true, Status: 400, Description: "Person already blocked", Retry: codes.RetryNever, Applied: true}, true
 	case PersonAlreadyUnblocked:
-		return codes.Info{Known: true, Status: 400, Description: "Person already unblocked", Retry: codes.RetryNever}, true
+		return codes.Info{Known: true, Status: 400, Description: "Person already unblocked", Retry: codes.RetryNever, Applied: true}, true
 	case ResourceNotFound:
 		return codes.Info{Known: true, Status: 404, Description: "Resource not found", Retry: codes.RetryNever}, true
 	case OneOrMoreBadgesDependOnGivenBadge:
@@ -1790,7 +1814,7 @@ func lookup(c Code) (codes.Info, bool) {
 	case DataTypeAndDataFormatDoesNotFit:
 		return codes.Info{Known: true, Status: 400, Description: "DataType and DataFormat doesn't fit", Retry: codes.RetryNever}, true
 	case DropListValueAlreadyExists:
-		return codes.Info{Known: true, Status: 400, Description: "DropListValue already exists", Retry: codes.RetryNever}, true
+		return codes.Info{Known: true, Status: 400, Description: "DropListValue already exists", Retry: codes.RetryNever, Applied: true}, true
 	case RoomNotFound:
 		return codes.Info{Known: true, Status: 404, Description: "Room not found", Retry: codes.RetryNever}, true
 	case PersonalNumberAlreadyInUse:
@@ -1802,9 +1826,9 @@ func lookup(c Code) (codes.Info, bool) {
 	case LoginAlreadyAssigned:
 		return codes.Info{Known: true, Status: 400, Description: "Login already assigned", Retry: codes.RetryNever}, true
 	case RoleAlreadyAssigned:
-		return codes.Info{Known: true, Status: 400, Description: "Role already assigned", Retry: codes.RetryNever}, true
+		return codes.Info{Known: true, Status: 400, Description: "Role already assigned", Retry: codes.RetryNever, Applied: true}, true
 	case RoleNotAssignedToThisLogin:
-		return codes.Info{Known: true, Status: 400, Description: "Role is not assigned to this login", Retry: codes.RetryNever}, true
+		return codes.Info{Known: true, Status: 400, Description: "Role is not assigned to this login", Retry: codes.RetryNever, Applied: true}, true
 	case RoleNotFound:
 		return codes.Info{Known: true, Status: 404, Description: "Role not found", Retry: codes.RetryNever}, true
 	case LoginIDAlreadyInUse:
@@ -1850,7 +1874,7 @@ func lookup(c Code) (codes.Info, bool) {
 	case HierarchyRequiredToPerformThisAction:
 		return codes.Info{Known: true, Status: 400, Description: "A hierarchy is required to perform this action", Retry: codes.RetryNever}, true
 	case TimeRegistrationAlreadyActivated:
-		return codes.Info{Known: true, Status: 400, Description: "Person is already activated for time registration", Retry: codes.RetryNever}, true
+		return codes.Info{Known: true, Status: 400, Description: "Person is already activated for time registration", Retry: codes.RetryNever, Applied: true}, true
 	case KeyAlreadyAssigned:
 		return codes.Info{Known: true, Status: 400, Description: "Key assignement could not be made, because the key is already assinged", Retry: codes.RetryNever}, true
 	case KeyIsPartOfKeyring:
@@ -1858,7 +1882,7 @@ func lookup(c Code) (codes.Info, bool) {
 	case KeyStateNotAssignable:
 		return codes.Info{Known: true, Status: 400, Description: "Key assignement could not be made, key state is not assignable", Retry: codes.RetryNever}, true
 	case KeyNotAssignedToPerson:
-		return codes.Info{Known: true, Status: 400, Description: "Key un-assignement could not be made, key is not assigned to the person", Retry: codes.RetryNever}, true
+		return codes.Info{Known: true, Status: 400, Description: "Key un-assignement could not be made, key is not assigned to the person", Retry: codes.RetryNever, Applied: true}, true
 	case TransitionalMediaWillReplaceSmartkey:
 		return codes.Info{Known: true, Status: 400, Description: "Returned if a transitional media will replace a smartkey", Retry: codes.RetryNever}, true
 	case SmartkeyUsedAsTransitionalMedia:
@@ -1872,7 +1896,7 @@ func lookup(c Code) (codes.Info, bool) {
 	case KeyringAlreadyAssigned:
 		return codes.Info{Known: true, Status: 400, Description: "Keyring assignement could not be made, keyring is already assigned", Retry: codes.RetryNever}, true
 	case KeyringNotAssignedToPerson:
-		return codes.Info{Known: true, Status: 400, Description: "Keyring un-assignement could not be made, keyring is not assigned to person", Retry: codes.RetryNever}, true
+		return codes.Info{Known: true, Status: 400, Description: "Keyring un-assignement could not be made, keyring is not assigned to person", Retry: codes.RetryNever, Applied: true}, true
 	case MultiprofileOffPersonHasProfile:
 		return codes.Info{Known: true, Status: 400, Description: "Multiprofile is not active, and person already has a profile assigned", Retry: codes.RetryNever}, true
 	case MultiprofileOffCollectionsNotAllowed:
@@ -1892,7 +1916,7 @@ func lookup(c Code) (codes.Info, bool) {
 	case TransitionalMediaAlreadyExists:
 		return codes.Info{Known: true, Status: 400, Description: "A transitional media already exists for current media", Retry: codes.RetryNever}, true
 	case ReadPermissionForFieldMissing:
-		return codes.Info{Known: true, Status: 403, Description: "The read permission for the field is missing", Retry: codes.RetryNever}, true
+		return codes.Info{Known: true, Status: 403, Description: "The read permission for the field is missing", Retry: codes.RetryNever, Permission: true}, true
 	case ValidationPeriodNotFound:
 		return codes.Info{Known: true, Status: 404, Description: "Validation period not found", Retry: codes.RetryNever}, true
 	case AccessDomainNotFound:
@@ -1956,9 +1980,9 @@ func lookup(c Code) (codes.Info, bool) {
 	case VisitHasWrongState:
 		return codes.Info{Known: true, Status: 400, Description: "The visit has the wrong state", Retry: codes.RetryNever}, true
 	case VisitorAlreadyAssignedToVisit:
-		return codes.Info{Known: true, Status: 400, Description: "Visitor already assigned to visit", Retry: codes.RetryNever}, true
+		return codes.Info{Known: true, Status: 400, Description: "Visitor already assigned to visit", Retry: codes.RetryNever, Applied: true}, true
 	case VisitorNotAssignedToVisit:
-		return codes.Info{Known: true, Status: 404, Description: "Visitor is not assigned to visit", Retry: codes.RetryNever}, true
+		return codes.Info{Known: true, Status: 404, Description: "Visitor is not assigned to visit", Retry: codes.RetryNever, Applied: true}, true
 	case WorkstationNotFoundWithinLocation:
 		return codes.Info{Known: true, Status: 404, Description: "The workstation not found within location", Retry: codes.RetryNever}, true
 	case WorkstationNameAlreadyExists:
@@ -1998,7 +2022,7 @@ func lookup(c Code) (codes.Info, bool) {
 	case TenantCannotBeFound:
 		return codes.Info{Known: true, Status: 404, Description: "The tenant cannot be found", Retry: codes.RetryNever}, true
 	case PersonAlreadyReleasedToThisTenant:
-		return codes.Info{Known: true, Status: 400, Description: "The person is already released to this tenant", Retry: codes.RetryNever}, true
+		return codes.Info{Known: true, Status: 400, Description: "The person is already released to this tenant", Retry: codes.RetryNever, Applied: true}, true
 	case PersonCannotBeUnreleasedFromBaseTenant:
 		return codes.Info{Known: true, Status: 400, Description: "The person can not be unrealesed from it's base tenant", Retry: codes.RetryNever}, true
 	case AccessRightsDoNotBelongToCurrentTenant:
@@ -2014,7 +2038,7 @@ func lookup(c Code) (codes.Info, bool) {
 	case PersonAlreadyHasMobileAccessDevice:
 		return codes.Info{Known: true, Status: 400, Description: "Function is not allowed because person already has mobile access device", Retry: codes.RetryNever}, true
 	case MobileAccessAlreadyActivated:
-		return codes.Info{Known: true, Status: 400, Description: "Mobile access is already activated", Retry: codes.RetryNever}, true
+		return codes.Info{Known: true, Status: 400, Description: "Mobile access is already activated", Retry: codes.RetryNever, Applied: true}, true
 	case PersonHasNoMobileAccessDevice:
 		return codes.Info{Known: true, Status: 400, Description: "Function is not allowed because person has no mobile access device", Retry: codes.RetryNever}, true
 	case MobileAccessUserMediumDefinitionMissing:
@@ -2084,7 +2108,7 @@ func lookup(c Code) (codes.Info, bool) {
 	case LockergroupNotConfiguredCorrectly:
 		return codes.Info{Known: true, Status: 400, Description: "The lockergroup is not configured correctly", Retry: codes.RetryNever}, true
 	case OnlyLockergroupOperatorAllowed:
-		return codes.Info{Known: true, Status: 400, Description: "The operation can only be executed by operator of this lockergroup", Retry: codes.RetryNever}, true
+		return codes.Info{Known: true, Status: 400, Description: "The operation can only be executed by operator of this lockergroup", Retry: codes.RetryNever, Permission: true}, true
 	case LockerOfGroupAlreadyAssigned:
 		return codes.Info{Known: true, Status: 400, Description: "No proposal of locker possible, because a locker of this group is already assigned to the person", Retry: codes.RetryNever}, true
 	case NoLockerAvailableInLockergroup:
@@ -2216,7 +2240,7 @@ func lookup(c Code) (codes.Info, bool) {
 	case ObjectsOrSomeOfItsValuesNotUnique:
 		return codes.Info{Known: true, Status: 400, Description: "Objects or some of its values are not unique", Retry: codes.RetryNever}, true
 	case NoPermissionForThisLocation:
-		return codes.Info{Known: true, Status: 400, Description: "The user does not have enough permission to perform this action for this location", Retry: codes.RetryNever}, true
+		return codes.Info{Known: true, Status: 400, Description: "The user does not have enough permission to perform this action for this location", Retry: codes.RetryNever, Permission: true}, true
 	case SubDeviceNotFound:
 		return codes.Info{Known: true, Status: 400, Description: "SubDevice not found", Retry: codes.RetryNever}, true
 	case MasterMediaAlreadyExistsWithThisName:

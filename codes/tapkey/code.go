@@ -3,7 +3,10 @@
 // tables/tapkey.tsv for the source).
 package tapkey
 
-import "github.com/accessapi/apierr/codes"
+import (
+	"github.com/accessapi/apierr/codes"
+	"github.com/accessapi/apierr/codes/internal/errtext"
+)
 
 //go:generate go run ../internal/gencodes -api tapkey -type string -table ../tables/tapkey.tsv -out codes_gen.go
 
@@ -11,7 +14,7 @@ import "github.com/accessapi/apierr/codes"
 type Code string
 
 // Error returns "tapkey: <code>" followed by the documented description.
-func (c Code) Error() string { return codes.ErrorText("tapkey", string(c), c.Info()) }
+func (c Code) Error() string { return errtext.Of("tapkey", string(c), c.Info()) }
 
 // String returns the code as Tapkey sends it.
 func (c Code) String() string { return string(c) }

@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/accessapi/apierr/codes"
+	"github.com/accessapi/apierr/codes/internal/errtext"
 )
 
 //go:generate go run ../internal/gencodes -api usta -type int -table ../tables/usta.tsv -out codes_gen.go
@@ -18,7 +19,7 @@ import (
 type Code int
 
 // Error returns "usta: <code>" followed by the documented description.
-func (c Code) Error() string { return codes.ErrorText("usta", c.String(), c.Info()) }
+func (c Code) Error() string { return errtext.Of("usta", c.String(), c.Info()) }
 
 // String returns the code as USTA sends it.
 func (c Code) String() string { return strconv.Itoa(int(c)) }

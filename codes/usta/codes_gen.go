@@ -40,6 +40,7 @@ const (
 
 	// AccessDenied is 4006 "access denied": Access is denied.
 	// No documented status. Retry: never (the default).
+	// Permission: access denied (USTA documents no status, so it may come as 401): a refusal of the rights, not of the token.
 	AccessDenied Code = 4006
 
 	// ValidationError is 5000 "validation error": Validation error. Additional attributes "subject" and "subjectType" may be present in response containing additional information (e.g. field name).
@@ -151,7 +152,7 @@ func lookup(c Code) (codes.Info, bool) {
 	case BackendSystemTokenInvalid:
 		return codes.Info{Known: true, Status: 0, Description: "Authorization token for backend system call is not valid therefore request cannot be completed.", Retry: codes.RetryNever}, true
 	case AccessDenied:
-		return codes.Info{Known: true, Status: 0, Description: "Access is denied.", Retry: codes.RetryNever}, true
+		return codes.Info{Known: true, Status: 0, Description: "Access is denied.", Retry: codes.RetryNever, Permission: true}, true
 	case ValidationError:
 		return codes.Info{Known: true, Status: 0, Description: "Validation error. Additional attributes \"subject\" and \"subjectType\" may be present in response containing additional information (e.g. field name).", Retry: codes.RetryNever}, true
 	case IllegalCombinationOfMethodArguments:

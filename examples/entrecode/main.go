@@ -10,7 +10,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -25,19 +24,16 @@ import (
 
 func main() { os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr)) }
 
-// run is the program: it returns the exit status.
+// run is the program: it returns the exit status (2 for a bad flag, 1 for
+// a failed call).
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("entrecode", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.NewFlagSet("entrecode", stderr, "entrecode",
+		"It shows an entrecode Data Manager through apierr: an OAuth2 bearer token renewed",
+		"with its rotating refresh token, and a switch over entrecode's four-digit codes,",
+		"matched by their three-digit family, against an in-process fake Data Manager",
+		"(package apierrtest): no account needed.")
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "entrecode: usage: entrecode (no arguments)")
-		return 2
+		return cli.Status(stderr, "entrecode", err)
 	}
 	return cli.Status(stderr, "entrecode", story(ctx, stdout))
 }

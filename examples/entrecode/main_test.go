@@ -31,11 +31,11 @@ func TestEntrecodeStory(t *testing.T) {
 }
 
 func TestEntrecodeUsage(t *testing.T) {
-	clitest.Usage(t, "entrecode", func(args []string, _ func(string) string, stdout, stderr io.Writer) int {
+	prog := func(args []string, _ func(string) string, stdout, stderr io.Writer) int {
 		return run(context.Background(), args, stdout, stderr)
-	}, []clitest.UsageCase{
-		{Name: "unknown flag", Args: []string{"-nope"}, Code: 2, Want: "flag provided but not defined: -nope"},
-		{Name: "argument", Args: []string{"extra"}, Code: 2, Want: "entrecode: usage: entrecode (no arguments)"},
-		{Name: "help", Args: []string{"-h"}, Code: 0, Want: "Usage of entrecode"},
+	}
+	clitest.Conventions(t, "entrecode", prog)
+	clitest.Usage(t, "entrecode", prog, []clitest.UsageCase{
+		{Name: "help", Args: []string{"-h"}, Code: 0, Want: "It takes no flags other than -h."},
 	})
 }

@@ -68,8 +68,6 @@ func TestExosUsage(t *testing.T) {
 	clitest.Usage(t, "exos", func(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 		return run(context.Background(), args, getenv, stdout, stderr)
 	}, []clitest.UsageCase{
-		{Name: "unknown flag", Args: []string{"-nope"}, Code: 2, Want: "flag provided but not defined: -nope"},
-		{Name: "argument", Args: []string{"extra"}, Code: 2, Want: `exos: unexpected argument "extra"`},
 		{Name: "key without base URL", Vars: full, Code: 2, Want: "exos: EXOS_API_KEY is set: give -base-url too"},
 		{Name: "base URL without credentials", Args: base, Code: 2, Want: "exos: with -base-url these variables must be set: EXOS_API_KEY, EXOS_USER, EXOS_PASSWORD, EXOS_TENANT_ID"},
 		{Name: "legacy needs no tenant", Args: base, Vars: map[string]string{"EXOS_LEGACY": "1"}, Code: 2, Want: "must be set: EXOS_API_KEY, EXOS_USER, EXOS_PASSWORD\n"},
@@ -78,4 +76,10 @@ func TestExosUsage(t *testing.T) {
 		{Name: "credentials over plain http", Args: []string{"-base-url", "http://exos.example/ExosApi/api/v1.1"}, Vars: full, Code: 2, Want: "plain http"},
 		{Name: "help", Args: []string{"-h"}, Code: 0, Want: "EXOS_TENANT_ID"},
 	}, "s3cret")
+}
+
+func TestExosConventions(t *testing.T) {
+	clitest.Conventions(t, "exos", func(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+		return run(context.Background(), args, getenv, stdout, stderr)
+	}, "base-url")
 }

@@ -16,11 +16,14 @@ import (
 func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (string, apierr.ExosSession, error) {
 	var s apierr.ExosSession
 	fs := cli.NewFlagSet("exos", stderr, "exos [-base-url URL]",
+		"It shows the dormakaba exos 9300 API through apierr: a login session, retries of",
+		"concurrency errors, and a switch over exos's six-digit codes.",
+		"",
 		"Without -base-url it runs against an in-process fake exos API.",
 		"With it: EXOS_API_KEY, EXOS_USER, EXOS_PASSWORD and EXOS_TENANT_ID (EXOS_LEGACY=1: legacy login, no tenant);",
 		"EXOS_LOGIN_URL and EXOS_LOGOUT_URL override the default paths.")
-	baseURL := fs.String("base-url", "", "a real exos API, such as https://exos.example/ExosApi/api/v1.1 (credentials from EXOS_* variables)")
-	if err := cli.Parse(fs, args); err != nil {
+	baseURL := fs.String("base-url", "", "a real exos API at `URL`, such as https://exos.example/ExosApi/api/v1.1 (credentials from EXOS_* variables)")
+	if err := fs.Parse(args); err != nil {
 		return "", s, err
 	}
 	if *baseURL == "" {

@@ -72,12 +72,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 // parseOptions reads the flags and, against a real API, the environment.
 func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (options, error) {
 	fs := cli.NewFlagSet("quickstart", stderr, "quickstart [-v] [-base-url URL]",
+		"It shows what apierr does, in a few plain lines: a token, a revoked token, a 429",
+		"waited out, an exos concurrency error retried, a permanent error and how it matches.",
+		"",
 		"Without -base-url and TAPKEY_CLIENT_ID it runs against in-process fake APIs.",
 		"With them it needs TAPKEY_CLIENT_ID, TAPKEY_CLIENT_SECRET and TAPKEY_OWNER_ID;",
 		"TAPKEY_TOKEN_URL (default "+tapkeyTokenURL+") and TAPKEY_SCOPES are optional.")
-	baseURL := fs.String("base-url", "", "run against the real API at this URL (e.g. "+tapkeyBaseURL+"), with credentials from TAPKEY_* variables")
+	baseURL := fs.String("base-url", "", "run against the real Tapkey API at `URL` (e.g. "+tapkeyBaseURL+"), with credentials from TAPKEY_* variables")
 	verbose := fs.Bool("v", false, "log attempts, waits and token requests to stderr")
-	if err := cli.Parse(fs, args); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return options{}, err
 	}
 	opts := options{baseURL: *baseURL, verbose: *verbose}

@@ -67,8 +67,6 @@ func TestQuickstartUsageErrors(t *testing.T) {
 	clitest.Usage(t, "quickstart", func(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 		return run(context.Background(), args, getenv, stdout, stderr)
 	}, []clitest.UsageCase{
-		{Name: "unknown flag", Args: []string{"-nope"}, Code: 2, Want: "flag provided but not defined: -nope"},
-		{Name: "argument", Args: []string{"extra"}, Code: 2, Want: `unexpected argument "extra"`},
 		{Name: "base URL without credentials", Args: []string{"-base-url", "https://api.example.test"}, Code: 2, Want: "these variables must be set: TAPKEY_CLIENT_ID, TAPKEY_CLIENT_SECRET, TAPKEY_OWNER_ID"},
 		{Name: "credentials without secret", Vars: map[string]string{"TAPKEY_CLIENT_ID": "id", "TAPKEY_OWNER_ID": "o1"}, Code: 2, Want: "these variables must be set: TAPKEY_CLIENT_SECRET"},
 		{Name: "bad base URL", Args: []string{"-base-url", "ftp://api.example.test"}, Vars: full, Code: 2, Want: `-base-url must be an absolute http(s) URL, got "ftp://api.example.test"`},
@@ -78,4 +76,10 @@ func TestQuickstartUsageErrors(t *testing.T) {
 		{Name: "credentials over plain http", Args: []string{"-base-url", "http://api.example.test"}, Vars: full, Code: 2, Want: "plain http"},
 		{Name: "help", Args: []string{"-h"}, Code: 0, Want: "TAPKEY_CLIENT_SECRET"},
 	}, "s3cret")
+}
+
+func TestQuickstartConventions(t *testing.T) {
+	clitest.Conventions(t, "quickstart", func(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+		return run(context.Background(), args, getenv, stdout, stderr)
+	}, "base-url", "v")
 }

@@ -144,7 +144,7 @@ func exosStep(ctx context.Context, out io.Writer, ex *apierrtest.Server[exos.Cod
 	seen := &recorder{authURLs: []string{ex.LegacyLoginURL(), ex.LogoutURL()}}
 	cred := ex.Credentials()
 	client, err := apierr.New(
-		apierr.WithBaseURL(ex.URL()+"/ExosApi/api/v1.1"),
+		apierr.WithBaseURL(ex.BaseURL()),
 		apierr.WithDecoder(decode.Exos),
 		apierr.WithHTTPClient(&http.Client{Transport: seen.wrap(newTransport())}),
 		apierr.WithExosSession(apierr.ExosSession{

@@ -10,7 +10,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -25,20 +24,20 @@ import (
 
 func main() { os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr)) }
 
-// run is the program: it returns the exit status.
+// run is the program: it returns the exit status (2 for a bad flag, 1 for
+// a failed call).
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("tapkey", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	lang := fs.String("lang", "en", "Accept-Language: the language of UserErrorMessage (en or de)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	fs := cli.NewFlagSet("tapkey", stderr, "tapkey [-lang tag]",
+		"It shows the Tapkey Management API through apierr: the refresh-token flow with",
+		"rotated refresh tokens stored by a hook, and a switch over Tapkey's errors,",
+		"against an in-process fake Tapkey API (package apierrtest): no account needed.")
+	lang := fs.String("lang", "en", "the language `tag` sent as Accept-Language, for UserErrorMessage (en or de)")
+	err := fs.Parse(args)
+	if err == nil && *lang == "" {
+		err = cli.Usage(errors.New("-lang is empty (see tapkey -h)"))
 	}
-	if fs.NArg() > 0 || *lang == "" {
-		fmt.Fprintln(stderr, "tapkey: usage: tapkey [-lang tag] (no arguments)")
-		return 2
+	if err != nil {
+		return cli.Status(stderr, "tapkey", err)
 	}
 	return cli.Status(stderr, "tapkey", story(ctx, stdout, *lang))
 }
@@ -54,7 +53,7 @@ func story(ctx context.Context, out io.Writer, lang string) error {
 	first := stored.RefreshToken
 	rotations := 0
 	client, err := apierr.New(
-		apierr.WithBaseURL(srv.URL()+"/api/v1"),
+		apierr.WithBaseURL(srv.BaseURL()),
 		apierr.WithDecoder(decode.Tapkey),
 		apierr.WithRefreshToken(srv.OAuth2Config(), stored),
 		apierr.WithTokenHook(func(t *oauth2.Token) {

@@ -42,12 +42,12 @@ func TestTapkeyStory(t *testing.T) {
 }
 
 func TestTapkeyUsage(t *testing.T) {
-	clitest.Usage(t, "tapkey", func(args []string, _ func(string) string, stdout, stderr io.Writer) int {
+	prog := func(args []string, _ func(string) string, stdout, stderr io.Writer) int {
 		return run(context.Background(), args, stdout, stderr)
-	}, []clitest.UsageCase{
-		{Name: "unknown flag", Args: []string{"-nope"}, Code: 2, Want: "flag provided but not defined: -nope"},
-		{Name: "argument", Args: []string{"extra"}, Code: 2, Want: "tapkey: usage: tapkey [-lang tag]"},
-		{Name: "empty language", Args: []string{"-lang", ""}, Code: 2, Want: "tapkey: usage:"},
+	}
+	clitest.Conventions(t, "tapkey", prog, "lang")
+	clitest.Usage(t, "tapkey", prog, []clitest.UsageCase{
+		{Name: "empty language", Args: []string{"-lang", ""}, Code: 2, Want: "tapkey: -lang is empty (see tapkey -h)"},
 		{Name: "control character in language", Args: []string{"-lang", "de\nx"}, Code: 2, Want: "tapkey: bad -lang: apierr: WithAcceptLanguage: control character"},
 		{Name: "help", Args: []string{"-h"}, Code: 0, Want: "Accept-Language"},
 	})

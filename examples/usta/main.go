@@ -47,7 +47,7 @@ func story(ctx context.Context, out io.Writer) error {
 	srv := apierrtest.NewUSTA()
 	defer srv.Close()
 
-	client, err := newClient(srv.URL()+"/v1", srv.ClientCredentials())
+	client, err := newClient(srv.BaseURL(), srv.ClientCredentials())
 	if err != nil {
 		return err
 	}

@@ -57,8 +57,6 @@ func TestUSTAUsage(t *testing.T) {
 	clitest.Usage(t, "usta", func(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 		return run(context.Background(), args, getenv, stdout, stderr)
 	}, []clitest.UsageCase{
-		{Name: "unknown flag", Args: []string{"-nope"}, Code: 2, Want: "flag provided but not defined: -nope"},
-		{Name: "argument", Args: []string{"extra"}, Code: 2, Want: `usta: unexpected argument "extra"`},
 		{Name: "credentials without base URL", Vars: full, Code: 2, Want: "usta: USTA_CLIENT_ID is set: give -base-url too"},
 		{Name: "base URL without credentials", Args: base, Code: 2, Want: "usta: with -base-url these variables must be set: USTA_CLIENT_ID, USTA_CLIENT_SECRET, USTA_TOKEN_URL"},
 		{Name: "no secret", Args: base, Vars: clitest.With(full, "USTA_CLIENT_SECRET", " "), Code: 2, Want: "must be set: USTA_CLIENT_SECRET\n"},
@@ -67,4 +65,10 @@ func TestUSTAUsage(t *testing.T) {
 		{Name: "credentials over plain http", Args: []string{"-base-url", "http://api.example/v1"}, Vars: full, Code: 2, Want: "plain http"},
 		{Name: "help", Args: []string{"-h"}, Code: 0, Want: "USTA_TOKEN_URL"},
 	}, "s3cret")
+}
+
+func TestUSTAConventions(t *testing.T) {
+	clitest.Conventions(t, "usta", func(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+		return run(context.Background(), args, getenv, stdout, stderr)
+	}, "base-url")
 }

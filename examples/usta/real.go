@@ -16,10 +16,13 @@ import (
 // An empty baseURL means: run against the fake.
 func parseOptions(args []string, getenv func(string) string, stderr io.Writer) (string, *clientcredentials.Config, error) {
 	fs := cli.NewFlagSet("usta", stderr, "usta [-base-url URL]",
+		"It shows the USTA API through apierr: client credentials, a new token after a 401,",
+		"and a switch over USTA codes, where 200601 matches its parent 2006.",
+		"",
 		"Without -base-url it runs against an in-process fake USTA API.",
 		"With it: USTA_CLIENT_ID, USTA_CLIENT_SECRET and USTA_TOKEN_URL; USTA_SCOPES (space-separated) is optional.")
-	baseURL := fs.String("base-url", "", "a real USTA API, such as https://api.example/v1 (credentials from USTA_* variables)")
-	if err := cli.Parse(fs, args); err != nil {
+	baseURL := fs.String("base-url", "", "a real USTA API at `URL`, such as https://api.example/v1 (credentials from USTA_* variables)")
+	if err := fs.Parse(args); err != nil {
 		return "", nil, err
 	}
 	if *baseURL == "" {

@@ -9,7 +9,7 @@ import (
 )
 
 // Catalogue is what one codes package is generated from: the table's rows
-// with their constant names and retry classes settled.
+// with their constant names, retry classes and flags settled.
 type Catalogue struct {
 	Package string // Go package name, also the api column of the override files
 	String  bool   // the Code type is a string (Tapkey); else an int
@@ -17,12 +17,14 @@ type Catalogue struct {
 	Entries []Entry
 }
 
-// Entry is a row with its constant name and retry class.
+// Entry is a row with its constant name, retry class and flags.
 type Entry struct {
 	Row
-	Name     string
-	Retry    codes.RetryClass
-	RetryWhy string // from retry.tsv; empty when the class is the status default
+	Name          string
+	Retry         codes.RetryClass
+	RetryWhy      string // from retry.tsv; empty when the class is the status default
+	AppliedWhy    string // from applied.tsv; non-empty exactly when codes.Info.Applied is true
+	PermissionWhy string // from permission.tsv; non-empty exactly when codes.Info.Permission is true
 }
 
 // Overrides are the entries of one override file, for every API.
@@ -31,10 +33,20 @@ type Overrides struct {
 	Entries []Override
 }
 
-// Build settles names and retry classes for t, read from source. Only pkg's
-// override entries are used, and each must match a row. All problems are
-// reported together, so one run shows everything the override files need.
-func Build(pkg string, isString bool, source string, t *Table, names, retry Overrides) (*Catalogue, error) {
+// Curation is what people decided about codes, beyond the vendor's table:
+// one override file each.
+type Curation struct {
+	Names      Overrides // constant names (value column "name")
+	Retry      Overrides // retry classes (value column "class")
+	Applied    Overrides // codes.Info.Applied (a flag file)
+	Permission Overrides // codes.Info.Permission (a flag file)
+}
+
+// Build settles names, retry classes and flags for t, read from source. Only
+// pkg's override entries are used, and each must match a row. All problems
+// are reported together, so one run shows everything the override files need.
+func Build(pkg string, isString bool, source string, t *Table, cur Curation) (*Catalogue, error) {
+	names, retry := cur.Names, cur.Retry
 	c := &Catalogue{Package: pkg, String: isString, Source: source, Entries: make([]Entry, len(t.Rows))}
 	var errs []error
 	failIn := func(file string, line int, format string, args ...any) {
@@ -90,6 +102,24 @@ func Build(pkg string, isString bool, source string, t *Table, names, retry Over
 			failIn(retry.File, o.Line, "%v", err)
 		default:
 			e.Retry, e.RetryWhy = class, o.Why
+		}
+	}
+	for _, flag := range [...]struct {
+		file Overrides
+		why  func(*Entry) *string
+	}{
+		{cur.Applied, func(e *Entry) *string { return &e.AppliedWhy }},
+		{cur.Permission, func(e *Entry) *string { return &e.PermissionWhy }},
+	} {
+		for _, o := range flag.file.Entries {
+			if o.API != pkg {
+				continue
+			}
+			if e := byCode[o.Code]; e == nil {
+				failIn(flag.file.File, o.Line, "%s %s is not in %s", o.API, o.Code, source)
+			} else {
+				*flag.why(e) = o.Why
+			}
 		}
 	}
 	seenName := make(map[string]string, len(c.Entries))

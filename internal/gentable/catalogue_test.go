@@ -32,7 +32,7 @@ func TestBuild(t *testing.T) {
 	retry := overrides("retry.tsv",
 		Override{API: "entrecode", Code: "000", Value: "transient", Why: "server-side failure"},
 		Override{API: "entrecode", Code: "373", Value: "concurrency", Why: "lost a race"})
-	c, err := Build("entrecode", false, "codes/tables/entrecode.tsv", tb, names, retry)
+	c, err := Build("entrecode", false, "codes/tables/entrecode.tsv", tb, Curation{Names: names, Retry: retry})
 	require.NoError(t, err)
 	assert.Equal(t, "entrecode", c.Package)
 	assert.False(t, c.String)
@@ -54,9 +54,24 @@ func TestBuild(t *testing.T) {
 	}, entries)
 }
 
+func TestBuildFlags(t *testing.T) {
+	tb := mustTable(t, "code\tstatus\tdescription\n1\t400\tPerson already blocked\n2\t401\tNo rights\n3\t400\tOther\n")
+	c, err := Build("exos", false, "t.tsv", tb, Curation{
+		Applied: overrides("a.tsv", Override{API: "exos", Code: "1", Why: "the person is blocked"},
+			Override{API: "usta", Code: "3", Why: "another API's row"}),
+		Permission: overrides("p.tsv", Override{API: "exos", Code: "2", Why: "a permission refusal"}),
+	})
+	require.NoError(t, err)
+	var got [][2]string
+	for _, e := range c.Entries {
+		got = append(got, [2]string{e.AppliedWhy, e.PermissionWhy})
+	}
+	assert.Equal(t, [][2]string{{"the person is blocked", ""}, {"", "a permission refusal"}, {"", ""}}, got)
+}
+
 func TestBuildStringCodesAreTheirOwnNames(t *testing.T) {
 	tb := mustTable(t, "code\tstatus\tdescription\nDuplicate\t0\tIndicates a duplicate grant.\n")
-	c, err := Build("tapkey", true, "tapkey.tsv", tb, Overrides{}, Overrides{})
+	c, err := Build("tapkey", true, "tapkey.tsv", tb, Curation{})
 	require.NoError(t, err)
 	require.Len(t, c.Entries, 1)
 	assert.Equal(t, "Duplicate", c.Entries[0].Name)
@@ -65,7 +80,7 @@ func TestBuildStringCodesAreTheirOwnNames(t *testing.T) {
 
 func TestBuildMessageNamesUSTA(t *testing.T) {
 	tb := mustTable(t, "code\tstatus\tmessage\tdescription\n2006\t0\tentity saving error\tError occurred while saving the entity.\n")
-	c, err := Build("usta", false, "usta.tsv", tb, Overrides{}, Overrides{})
+	c, err := Build("usta", false, "usta.tsv", tb, Curation{})
 	require.NoError(t, err)
 	assert.Equal(t, "EntitySavingError", c.Entries[0].Name)
 }
@@ -73,13 +88,15 @@ func TestBuildMessageNamesUSTA(t *testing.T) {
 func TestBuildErrors(t *testing.T) {
 	const head = "code\tstatus\tdescription\n"
 	for _, tc := range []struct {
-		name     string
-		pkg      string
-		isString bool
-		tsv      string
-		names    []Override
-		retry    []Override
-		want     []string
+		name       string
+		pkg        string
+		isString   bool
+		tsv        string
+		names      []Override
+		retry      []Override
+		applied    []Override
+		permission []Override
+		want       []string
 	}{
 		{name: "collision", pkg: "exos", tsv: head + "400218\t400\tThe command is not defined\n400220\t400\tThe command is not defined\n",
 			want: []string{"t.tsv:3: code 400220: name CommandNotDefined is also code 400218's; add a row to n.tsv"}},
@@ -106,6 +123,12 @@ func TestBuildErrors(t *testing.T) {
 		{name: "bad retry class", pkg: "exos", tsv: head + "1\t400\tFine\n",
 			retry: []Override{{Line: 9, API: "exos", Code: "1", Value: "sometimes"}},
 			want:  []string{`r.tsv:9: retry class "sometimes"`}},
+		{name: "stale applied flag", pkg: "exos", tsv: head + "1\t400\tFine\n",
+			applied: []Override{{Line: 5, API: "exos", Code: "4", Why: "x"}},
+			want:    []string{"a.tsv:5: exos 4 is not in t.tsv"}},
+		{name: "stale permission flag", pkg: "exos", tsv: head + "1\t400\tFine\n",
+			permission: []Override{{Line: 6, API: "exos", Code: "5", Why: "x"}},
+			want:       []string{"p.tsv:6: exos 5 is not in t.tsv"}},
 		{name: "code not a number", pkg: "exos", tsv: head + "1xx\t0\tGeneric Error\n",
 			want: []string{`t.tsv:2: code "1xx" is not a non-negative integer`}},
 		{name: "negative code", pkg: "exos", tsv: head + "-1\t0\tMinus\n",
@@ -117,7 +140,7 @@ func TestBuildErrors(t *testing.T) {
 			want:  []string{"r.tsv:9: exos 3 is not in t.tsv", "t.tsv:3: code 2: name Same is also code 1's"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Build(tc.pkg, tc.isString, "t.tsv", mustTable(t, tc.tsv), overrides("n.tsv", tc.names...), overrides("r.tsv", tc.retry...))
+			_, err := Build(tc.pkg, tc.isString, "t.tsv", mustTable(t, tc.tsv), Curation{Names: overrides("n.tsv", tc.names...), Retry: overrides("r.tsv", tc.retry...), Applied: overrides("a.tsv", tc.applied...), Permission: overrides("p.tsv", tc.permission...)})
 			require.Error(t, err)
 			for _, w := range tc.want {
 				assert.Contains(t, err.Error(), w)

@@ -28,12 +28,13 @@ func FuzzReadTable(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_, _ = ReadOverrides(bytes.NewReader(data), "name")
 		_, _ = ReadOverrides(bytes.NewReader(data), "class")
+		_, _ = ReadOverrides(bytes.NewReader(data), "")
 		tb, err := ReadTable(bytes.NewReader(data))
 		if err != nil || len(tb.Rows) > 32 { // rendering is gofmt: keep executions quick
 			return
 		}
 		for _, isString := range []bool{false, true} {
-			c, err := Build("x", isString, "t.tsv", tb, Overrides{}, Overrides{})
+			c, err := Build("x", isString, "t.tsv", tb, Curation{})
 			if err != nil {
 				continue
 			}

@@ -18,11 +18,15 @@ type Config struct {
 	Table string
 	Names string // names.tsv; default: beside Table
 	Retry string // retry.tsv; default: beside Table
-	Out   string
+	// Applied and Permission are the flag files applied.tsv and
+	// permission.tsv; default: beside Table.
+	Applied    string
+	Permission string
+	Out        string
 }
 
 // ParseArgs reads gencodes' flags: -api, -type, -table, -out, and
-// optionally -names and -retry.
+// optionally -names, -retry, -applied and -permission.
 func ParseArgs(dir string, args []string) (Config, error) {
 	cfg := Config{Dir: dir}
 	fs := flag.NewFlagSet("gencodes", flag.ContinueOnError)
@@ -32,6 +36,8 @@ func ParseArgs(dir string, args []string) (Config, error) {
 	fs.StringVar(&cfg.Table, "table", "", "the code table (TSV)")
 	fs.StringVar(&cfg.Names, "names", "", "curated constant names (default: names.tsv beside the table)")
 	fs.StringVar(&cfg.Retry, "retry", "", "curated retry classes (default: retry.tsv beside the table)")
+	fs.StringVar(&cfg.Applied, "applied", "", "curated Applied codes (default: applied.tsv beside the table)")
+	fs.StringVar(&cfg.Permission, "permission", "", "curated Permission codes (default: permission.tsv beside the table)")
 	fs.StringVar(&cfg.Out, "out", "", "the Go file to write")
 	if err := fs.Parse(args); err != nil {
 		return cfg, fmt.Errorf("gentable: %w", err)
@@ -44,17 +50,28 @@ func ParseArgs(dir string, args []string) (Config, error) {
 	case cfg.Type != "int" && cfg.Type != "string":
 		return cfg, fmt.Errorf("gentable: -type %q: want int or string", cfg.Type)
 	}
-	if cfg.Names == "" {
-		cfg.Names = filepath.Join(filepath.Dir(cfg.Table), "names.tsv")
-	}
-	if cfg.Retry == "" {
-		cfg.Retry = filepath.Join(filepath.Dir(cfg.Table), "retry.tsv")
+	for _, f := range [...]struct {
+		path *string
+		name string
+	}{{&cfg.Names, "names.tsv"}, {&cfg.Retry, "retry.tsv"}, {&cfg.Applied, "applied.tsv"}, {&cfg.Permission, "permission.tsv"}} {
+		if *f.path == "" {
+			*f.path = filepath.Join(filepath.Dir(cfg.Table), f.name)
+		}
 	}
 	return cfg, nil
 }
 
 // Generate reads the files cfg names and returns the rendered Go source.
 func Generate(cfg Config) ([]byte, error) {
+	c, err := build(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return Render(c)
+}
+
+// build reads the files cfg names into a Catalogue.
+func build(cfg Config) (*Catalogue, error) {
 	source, err := fromModuleRoot(cfg.path(cfg.Table))
 	if err != nil {
 		return nil, err
@@ -63,19 +80,22 @@ func Generate(cfg Config) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	names := Overrides{File: filepath.ToSlash(cfg.Names)}
-	if err := readFile(cfg.path(cfg.Names), func(r io.Reader) (err error) { names.Entries, err = ReadOverrides(r, "name"); return err }); err != nil {
-		return nil, err
+	var cur Curation
+	for _, f := range [...]struct {
+		into        *Overrides
+		path, value string
+	}{
+		{&cur.Names, cfg.Names, "name"},
+		{&cur.Retry, cfg.Retry, "class"},
+		{&cur.Applied, cfg.Applied, ""},
+		{&cur.Permission, cfg.Permission, ""},
+	} {
+		f.into.File = filepath.ToSlash(f.path)
+		if err := readFile(cfg.path(f.path), func(r io.Reader) (err error) { f.into.Entries, err = ReadOverrides(r, f.value); return err }); err != nil {
+			return nil, err
+		}
 	}
-	retry := Overrides{File: filepath.ToSlash(cfg.Retry)}
-	if err := readFile(cfg.path(cfg.Retry), func(r io.Reader) (err error) { retry.Entries, err = ReadOverrides(r, "class"); return err }); err != nil {
-		return nil, err
-	}
-	c, err := Build(cfg.API, cfg.Type == "string", source, t, names, retry)
-	if err != nil {
-		return nil, err
-	}
-	return Render(c)
+	return Build(cfg.API, cfg.Type == "string", source, t, cur)
 }
 
 // OutPath is where the generated file goes.

@@ -8,34 +8,44 @@ import (
 	"github.com/accessapi/apierr/codes"
 )
 
-// Override is one curated entry for a code: a constant name (names.tsv) or
-// a retry class (retry.tsv), with the reason it exists.
+// Override is one curated entry for a code: a constant name (names.tsv), a
+// retry class (retry.tsv), or a flag that holds for the code (applied.tsv,
+// permission.tsv), with the reason it exists.
 type Override struct {
 	Line  int
 	API   string
 	Code  string
-	Value string // the name, or the retry class as codes.RetryClass.String spells it
+	Value string // the name, or the retry class as codes.RetryClass.String spells it; empty for a flag
 	Why   string
 }
 
 // ReadOverrides parses an override file with columns api, code, the value
 // column (e.g. "name" or "class") and why. Every entry needs a reason, and a
-// code appears at most once per API.
+// code appears at most once per API. An empty valueColumn reads a flag file:
+// columns api, code and why, a row for each code the flag holds for.
 func ReadOverrides(r io.Reader, valueColumn string) ([]Override, error) {
 	s, err := ReadSheet(r)
 	if err != nil {
 		return nil, err
 	}
-	col, err := s.columns([]string{"api", "code", valueColumn, "why"}, nil)
+	want := []string{"api", "code", "why"}
+	if valueColumn != "" {
+		want = []string{"api", "code", valueColumn, "why"}
+	}
+	col, err := s.columns(want, nil)
 	if err != nil {
 		return nil, err
 	}
 	seen := make(map[[2]string]int, len(s.Records))
 	out := make([]Override, 0, len(s.Records))
 	for _, rec := range s.Records {
-		o := Override{Line: rec.Line, API: rec.Fields[col["api"]], Code: rec.Fields[col["code"]],
-			Value: rec.Fields[col[valueColumn]], Why: rec.Fields[col["why"]]}
-		for _, f := range [...][2]string{{"api", o.API}, {"code", o.Code}, {valueColumn, o.Value}, {"why", o.Why}} {
+		o := Override{Line: rec.Line, API: rec.Fields[col["api"]], Code: rec.Fields[col["code"]], Why: rec.Fields[col["why"]]}
+		checks := [][2]string{{"api", o.API}, {"code", o.Code}, {"why", o.Why}}
+		if valueColumn != "" {
+			o.Value = rec.Fields[col[valueColumn]]
+			checks = append(checks, [2]string{valueColumn, o.Value})
+		}
+		for _, f := range checks {
 			if strings.TrimSpace(f[1]) == "" {
 				return nil, fmt.Errorf("gentable: line %d: empty %s", rec.Line, f[0])
 			}

@@ -20,6 +20,22 @@ func TestReadOverrides(t *testing.T) {
 	}, got)
 }
 
+func TestReadOverridesFlagFile(t *testing.T) {
+	got, err := ReadOverrides(strings.NewReader("api\tcode\twhy\nexos\t400026\tthe person is blocked\n"), "")
+	require.NoError(t, err)
+	assert.Equal(t, []Override{{Line: 2, API: "exos", Code: "400026", Why: "the person is blocked"}}, got)
+	for name, in := range map[string]string{
+		"value column in a flag file": "api\tcode\tclass\twhy\n",
+		"empty why":                   "api\tcode\twhy\nexos\t1\t\n",
+		"duplicate":                   "api\tcode\twhy\nexos\t1\tx\nexos\t1\ty\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := ReadOverrides(strings.NewReader(in), "")
+			assert.Error(t, err)
+		})
+	}
+}
+
 func TestReadOverridesErrors(t *testing.T) {
 	const head = "api\tcode\tclass\twhy\n"
 	for _, tc := range []struct {

@@ -32,8 +32,8 @@ func Render(c *Catalogue) ([]byte, error) {
 	b.WriteString("}\n\n// lookup returns what the table says about c; false when it does not list c.\n")
 	b.WriteString("func lookup(c Code) (codes.Info, bool) {\nswitch c {\n")
 	for _, e := range c.Entries {
-		fmt.Fprintf(&b, "case %s:\nreturn codes.Info{Known: true, Status: %d, Description: %s, Retry: %s}, true\n",
-			e.Name, e.Status, strconv.Quote(e.Description), retryIdents[e.Retry])
+		fmt.Fprintf(&b, "case %s:\nreturn codes.Info{Known: true, Status: %d, Description: %s, Retry: %s%s}, true\n",
+			e.Name, e.Status, strconv.Quote(e.Description), retryIdents[e.Retry], flags(e))
 	}
 	b.WriteString("}\nreturn codes.Info{}, false\n}\n")
 	out, err := format.Source(b.Bytes())
@@ -43,8 +43,21 @@ func Render(c *Catalogue) ([]byte, error) {
 	return out, nil
 }
 
-// writeDoc writes the constant's comment: the row, then its retry class and
-// why.
+// flags is the Info literal's tail for the flags that hold: the zero value
+// of the others needs no field.
+func flags(e Entry) string {
+	var s string
+	if e.AppliedWhy != "" {
+		s += ", Applied: true"
+	}
+	if e.PermissionWhy != "" {
+		s += ", Permission: true"
+	}
+	return s
+}
+
+// writeDoc writes the constant's comment: the row, its retry class and why,
+// then each flag that holds and why.
 func writeDoc(b *bytes.Buffer, c *Catalogue, e Entry) {
 	b.WriteString("// " + e.Name)
 	if !c.String {
@@ -63,6 +76,12 @@ func writeDoc(b *bytes.Buffer, c *Catalogue, e Entry) {
 		why = e.RetryWhy
 	}
 	fmt.Fprintf(b, "// %s. Retry: %s (%s).\n", status, e.Retry, why)
+	if e.AppliedWhy != "" {
+		fmt.Fprintf(b, "// Applied: %s.\n", e.AppliedWhy)
+	}
+	if e.PermissionWhy != "" {
+		fmt.Fprintf(b, "// Permission: %s.\n", e.PermissionWhy)
+	}
 }
 
 // value is the constant's Go literal: the number, or the quoted string.

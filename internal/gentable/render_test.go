@@ -18,7 +18,7 @@ func TestRenderInt(t *testing.T) {
 		"3001\t404\tentity not found\tEntity was not found.\n"+
 		"9001\t0\tunexpected system error\tUnexpected system error.\n")
 	retry := overrides("r.tsv", Override{API: "x", Code: "9001", Value: "transient", Why: "server-side failure"})
-	c, err := Build("x", false, "codes/tables/x.tsv", tb, Overrides{}, retry)
+	c, err := Build("x", false, "codes/tables/x.tsv", tb, Curation{Retry: retry})
 	require.NoError(t, err)
 	src, err := Render(c)
 	require.NoError(t, err)
@@ -69,7 +69,7 @@ func lookup(c Code) (codes.Info, bool) {
 
 func TestRenderString(t *testing.T) {
 	tb := mustTable(t, "code\tstatus\tdescription\nDuplicate\t0\tIndicates a duplicate grant.\n")
-	c, err := Build("tapkey", true, "codes/tables/tapkey.tsv", tb, Overrides{}, Overrides{})
+	c, err := Build("tapkey", true, "codes/tables/tapkey.tsv", tb, Curation{})
 	require.NoError(t, err)
 	src, err := Render(c)
 	require.NoError(t, err)
@@ -80,8 +80,24 @@ func TestRenderString(t *testing.T) {
 
 func TestRenderRejectsBadPackageName(t *testing.T) {
 	tb := mustTable(t, "code\tstatus\tdescription\n1\t400\tFine\n")
-	c, err := Build("not a package", false, "t.tsv", tb, Overrides{}, Overrides{})
+	c, err := Build("not a package", false, "t.tsv", tb, Curation{})
 	require.NoError(t, err)
 	_, err = Render(c)
 	assert.ErrorContains(t, err, "gentable: rendering t.tsv")
+}
+
+func TestRenderFlags(t *testing.T) {
+	tb := mustTable(t, "code\tstatus\tdescription\n400026\t400\tPerson already blocked\n300010\t401\tUser has no authorization\n")
+	c, err := Build("exos", false, "t.tsv", tb, Curation{
+		Applied:    overrides("a.tsv", Override{API: "exos", Code: "400026", Why: "the person is blocked, as asked"}),
+		Permission: overrides("p.tsv", Override{API: "exos", Code: "300010", Why: "a refusal of rights"}),
+	})
+	require.NoError(t, err)
+	src, err := Render(c)
+	require.NoError(t, err)
+	s := string(src)
+	assert.Contains(t, s, "\t// HTTP 400. Retry: never (the default for HTTP 400).\n\t// Applied: the person is blocked, as asked.\n\tPersonAlreadyBlocked Code = 400026\n")
+	assert.Contains(t, s, "\t// HTTP 401. Retry: never (the default for HTTP 401).\n\t// Permission: a refusal of rights.\n\tUserHasNoAuthorization Code = 300010\n")
+	assert.Contains(t, s, `Description: "Person already blocked", Retry: codes.RetryNever, Applied: true}, true`)
+	assert.Contains(t, s, `Description: "User has no authorization", Retry: codes.RetryNever, Permission: true}, true`)
 }

@@ -84,3 +84,47 @@ func TestRunRejectsBadArguments(t *testing.T) {
 	assert.ErrorContains(t, run([]string{"-api", "exos"}), "-api, -table and -out are required")
 	assert.ErrorContains(t, run([]string{"-api", "x", "-type", "int", "-table", "missing.tsv", "-out", "o.go"}), "missing.tsv")
 }
+
+const commandDir = "../../../cmd/apierr"
+
+// TestCommandCatalogueMatchesTables is the drift test of the support
+// command's generated file, run with the arguments of its //go:generate line.
+func TestCommandCatalogueMatchesTables(t *testing.T) {
+	f, err := os.ReadFile(filepath.Join(commandDir, "generate.go"))
+	require.NoError(t, err)
+	const prefix = "//go:generate go run ../../codes/internal/gencodes "
+	var args []string
+	for _, line := range strings.Split(string(f), "\n") {
+		if strings.HasPrefix(line, prefix) {
+			require.Nil(t, args, "one //go:generate line")
+			args = strings.Fields(strings.TrimPrefix(line, prefix))
+		}
+	}
+	require.NotEmpty(t, args)
+	require.Equal(t, "-command", args[0])
+	cfg, want, err := renderCommand(commandDir, args[1:])
+	require.NoError(t, err)
+	got, err := os.ReadFile(filepath.Join(commandDir, cfg.out))
+	require.NoError(t, err)
+	if string(got) != string(want) {
+		t.Errorf("cmd/apierr/%s is stale or edited by hand: run `go generate ./cmd/apierr` (first difference at line %d)",
+			cfg.out, firstDiffLine(string(got), string(want)))
+	}
+}
+
+func TestRunCommandWritesWhatItRenders(t *testing.T) {
+	dir := t.TempDir()
+	tables, err := filepath.Abs(filepath.Join("..", "..", "tables"))
+	require.NoError(t, err)
+	require.NoError(t, runCommand(dir, []string{"-tables", tables, "-out", "c.go"}))
+	got, err := os.ReadFile(filepath.Join(dir, "c.go"))
+	require.NoError(t, err)
+	committed, err := os.ReadFile(filepath.Join(commandDir, "catalogue_gen.go"))
+	require.NoError(t, err)
+	assert.Equal(t, string(committed), string(got))
+
+	for _, bad := range [][]string{{"-tables", tables}, {"-out", "x.go"}, {"-tables", tables, "-out", "x.go", "extra"}, {"-bogus"}} {
+		assert.Error(t, runCommand(dir, bad), "%q", bad)
+	}
+	assert.ErrorContains(t, runCommand(dir, []string{"-tables", dir, "-out", "x.go"}), "exos.tsv")
+}

@@ -1,0 +1,358 @@
+package apierr
+
+import (
+	"bufio"
+	"compress/gzip"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/accessapi/apierr/codes"
+	"github.com/accessapi/apierr/internal/boundedbody"
+	"github.com/accessapi/apierr/internal/redact"
+)
+
+// callState is the state of one Do. It is also the context of every
+// attempt's request, which is how the retryablehttp hooks below, given a
+// context or a request but never both, find it without allocating a
+// context. retryablehttp calls the hooks from the goroutine running Do, one
+// after another, so the state needs no lock.
+type callState struct {
+	context.Context // the caller's
+	rreq            retryablehttp.Request
+
+	method     string
+	url        *url.URL
+	redacted   string // url redacted, on first use
+	idempotent bool
+	credential *credential // what the auth scheme sent with the latest attempt; nil: none
+
+	attempts int              // attempts sent, the replay included
+	retries  int              // retries granted, the replay excluded
+	cost     int64            // budget tokens taken by the latest retry
+	wait     time.Duration    // the wait before the next attempt
+	class    codes.RetryClass // of the latest outcome
+
+	replayDue bool // the latest attempt got a 401 that Do should answer with a replay
+	replayed  bool // Do has replayed
+
+	last        error   // the typed error of the latest response
+	lastProblem problem // last as a problem, when it is one
+}
+
+// callKey finds a callState in a context derived from it.
+type callKey struct{}
+
+// Value returns the call itself for callKey.
+func (s *callState) Value(key any) any {
+	if key == (callKey{}) {
+		return s
+	}
+	return s.Context.Value(key)
+}
+
+func callOf(ctx context.Context) *callState {
+	if s, ok := ctx.(*callState); ok {
+		return s
+	}
+	s, _ := ctx.Value(callKey{}).(*callState)
+	return s
+}
+
+func (s *callState) redactedURL() string {
+	if s.redacted == "" {
+		s.redacted = redact.URL(s.url)
+	}
+	return s.redacted
+}
+
+// annotate puts the call's figures on the last typed error.
+func (s *callState) annotate() {
+	if s.lastProblem != nil {
+		s.lastProblem.annotate(s.attempts, s.method, s.redactedURL())
+	}
+}
+
+// failure is Do's error when the retry loop returned one: the last typed
+// error, or the error that ended the retries joined with it.
+func (s *callState) failure(err error) error {
+	if err == s.last {
+		return err
+	}
+	err = redactError(err)
+	if s.last == nil {
+		return err
+	}
+	return &retryError{err: err, last: s.last}
+}
+
+// retryError is returned when retrying ended without a response of its
+// own: the context ended during a wait, a retry failed on the network, or
+// the retry could not be authorised. It matches both that error and the
+// last response's typed error.
+type retryError struct {
+	err  error // what ended the retries
+	last error // the typed error of the last response
+}
+
+func (e *retryError) Error() string {
+	return "apierr: " + e.err.Error() + " (last response: " + e.last.Error() + ")"
+}
+
+// Unwrap returns both errors, for errors.Is and errors.As.
+func (e *retryError) Unwrap() []error { return []error{e.err, e.last} }
+
+// outcome is what one attempt ended with.
+type outcome struct {
+	status int              // 0: no response
+	err    error            // the network error, without a response
+	class  codes.RetryClass // how the rules would retry it
+	asked  time.Duration    // the wait the server asked for (Retry-After)
+}
+
+// send runs the retry loop once: the first attempt here, the retries
+// through the hooks below.
+func (c *Client) send(s *callState) (*http.Response, error) {
+	if err := c.beforeAttempt(s, s.rreq.Request); err != nil {
+		return nil, err
+	}
+	return c.rc.Do(&s.rreq)
+}
+
+// beforeAttempt runs before every attempt is sent, the first, each retry
+// and the replay (hook point a: a throttle gate waits here). It authorises
+// the attempt: the credential may have changed since the last one.
+func (c *Client) beforeAttempt(s *callState, req *http.Request) error {
+	if c.auth == nil {
+		return nil
+	}
+	cred, err := c.auth.authorize(s.Context, req) // it sends no token to another origin
+	if err != nil {
+		return err
+	}
+	s.credential = cred
+	return nil
+}
+
+// afterAttempt runs once for every attempt whose outcome is known (hook
+// point b: a gate learns here, an observer ends the attempt's span). The
+// typed error, with its code, is s.last when there was a response.
+func (c *Client) afterAttempt(s *callState, o outcome) {
+	c.logAttempt(s, o.status, o.err)
+	if c.budget != nil && o.status >= 200 && o.status <= 299 {
+		if s.retries == 0 {
+			c.budget.give(c.budget.refund)
+		} else {
+			c.budget.give(s.cost)
+		}
+	}
+}
+
+// outcomeOf reads and decodes an error body once, keeping the typed error
+// on the call, and classifies what the attempt ended with.
+func (c *Client) outcomeOf(s *callState, resp *http.Response, err error) outcome {
+	if err != nil {
+		o := outcome{err: err, class: codes.RetryNever}
+		if s.Err() == nil && transientNetError(err) {
+			o.class = codes.RetryTransient
+		}
+		return o
+	}
+	o := outcome{status: resp.StatusCode}
+	if o.status >= 200 && o.status <= 299 {
+		return o
+	}
+	body, _, _ := boundedbody.Read(errorBody(resp), c.bodyLimit)
+	resp.Body = http.NoBody // read once: retryablehttp's drain finds nothing
+	perr := c.decoder.Decode(resp, body)
+	if perr == nil {
+		perr = NewProblem[codes.Generic](resp, body)
+	}
+	p, ok := perr.(problem)
+	if !ok && !errors.As(perr, &p) {
+		p = nil
+	}
+	s.last, s.lastProblem = perr, p
+	o.class = classify(p, resp.StatusCode)
+	o.asked, _ = retryAfter(resp.Header, c.clock.current())
+	return o
+}
+
+// errorBody returns resp's body, gunzipped when the server sent gzip that
+// the transport left as it was (it does when the caller set
+// Accept-Encoding, or a custom RoundTripper is used). The limit on the body
+// applies to the gunzipped bytes, so a gzip bomb stays bounded.
+func errorBody(resp *http.Response) io.ReadCloser {
+	if resp.Uncompressed || resp.Body == nil || resp.Body == http.NoBody ||
+		!strings.EqualFold(strings.TrimSpace(resp.Header.Get("Content-Encoding")), "gzip") {
+		return resp.Body
+	}
+	br := bufio.NewReaderSize(resp.Body, 512)
+	if magic, _ := br.Peek(2); len(magic) < 2 || magic[0] != 0x1f || magic[1] != 0x8b {
+		return readCloser{br, resp.Body} // not gzip after all: keep the bytes as sent
+	}
+	zr, err := gzip.NewReader(br)
+	if err != nil {
+		return readCloser{br, resp.Body}
+	}
+	return readCloser{zr, resp.Body}
+}
+
+// readCloser reads from one reader and closes the body underneath it.
+type readCloser struct {
+	io.Reader
+	c io.Closer
+}
+
+func (r readCloser) Close() error { return r.c.Close() }
+
+// The four retryablehttp hooks follow.
+
+// checkRetry is retryablehttp's CheckRetry. It never returns an error: Do
+// builds the error from the call state.
+func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	s := callOf(ctx)
+	if s == nil {
+		return false, nil
+	}
+	s.attempts++
+	o := c.outcomeOf(s, resp, err)
+	c.afterAttempt(s, o)
+	switch {
+	case o.status >= 200 && o.status <= 299:
+		return false, nil
+	case o.status == http.StatusUnauthorized && c.auth != nil && !s.replayed:
+		s.replayDue = true // Do answers it: the retry loop knows nothing of auth
+		return false, nil
+	}
+	return c.retry(s, o), nil
+}
+
+// retry applies the retry rule to an attempt that failed, and takes the
+// retry's cost from the budget.
+func (c *Client) retry(s *callState, o outcome) bool {
+	v := c.policy.decide(retryCase{
+		class:      o.class,
+		idempotent: s.idempotent || (o.status == 0 && nothingSent(o.err)),
+		retries:    s.retries,
+		asked:      o.asked,
+		deadline:   c.clock.left(s),
+		jitter:     c.clock.random(),
+	})
+	if !v.retry {
+		if v.wait > 0 && o.status != 0 && s.lastProblem != nil {
+			s.lastProblem.setRetryAfter(v.wait) // a wait too long for us: the caller may wait it
+		}
+		if v.stop != "" {
+			c.logStop(s, v.stop, v.wait)
+		}
+		return false
+	}
+	if c.budget != nil {
+		cost := c.budget.retryCost
+		if o.status == 0 {
+			cost = c.budget.timeoutCost
+		}
+		if !c.budget.take(cost) {
+			c.logStop(s, stopBudgetExhausts, 0)
+			return false
+		}
+		s.cost = cost
+	}
+	s.retries, s.wait, s.class = s.retries+1, v.wait, o.class
+	return true
+}
+
+// backoff is retryablehttp's Backoff. It gets no call after a network
+// error, so it waits for nothing: prepareRetry waits what checkRetry chose,
+// for responses and network errors alike.
+func (c *Client) backoff(_, _ time.Duration, _ int, _ *http.Response) time.Duration {
+	return 0
+}
+
+// prepareRetry is retryablehttp's PrepareRetry: it waits before a retry
+// and then runs beforeAttempt.
+func (c *Client) prepareRetry(req *http.Request) error {
+	s := callOf(req.Context())
+	if s == nil {
+		return nil
+	}
+	c.logWait(s, "retrying", s.wait, s.class)
+	if err := c.clock.wait(s.Context, "retrying", s.wait); err != nil {
+		return &waitError{err}
+	}
+	return c.beforeAttempt(s, req)
+}
+
+// waitError marks a context that ended during a wait, for giveUp.
+type waitError struct{ err error }
+
+func (e *waitError) Error() string { return e.err.Error() }
+func (e *waitError) Unwrap() error { return e.err }
+
+// giveUp is retryablehttp's ErrorHandler: it returns the last typed error
+// rather than "giving up after N attempts", or the error that ended the
+// retries (network, auth, context); Do adds the typed error to that.
+func (c *Client) giveUp(resp *http.Response, err error, _ int) (*http.Response, error) {
+	var we *waitError
+	if errors.As(err, &we) {
+		return nil, we.err // the context ended during a wait: no response of its own
+	}
+	if err == nil && resp != nil && resp.Request != nil {
+		if s := callOf(resp.Request.Context()); s != nil && s.last != nil {
+			return resp, s.last
+		}
+	}
+	if err == nil {
+		err = errors.New("apierr: retries ended without an error")
+	}
+	return resp, err
+}
+
+// Debug logging. Every method returns at once without a logger, and URLs
+// are redacted; headers are never logged.
+
+func (c *Client) debug(s *callState) bool {
+	return c.log != nil && c.log.Enabled(s.Context, slog.LevelDebug)
+}
+
+func (c *Client) logAttempt(s *callState, status int, err error) {
+	if !c.debug(s) {
+		return
+	}
+	attrs := []slog.Attr{slog.String("method", s.method), slog.String("url", s.redactedURL()), slog.Int("attempt", s.attempts)}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", redactError(err).Error()))
+	} else {
+		attrs = append(attrs, slog.Int("status", status))
+	}
+	c.log.LogAttrs(s.Context, slog.LevelDebug, "apierr: attempt", attrs...)
+}
+
+func (c *Client) logWait(s *callState, msg string, wait time.Duration, class codes.RetryClass) {
+	if !c.debug(s) {
+		return
+	}
+	c.log.LogAttrs(s.Context, slog.LevelDebug, "apierr: "+msg,
+		slog.String("method", s.method), slog.String("url", s.redactedURL()),
+		slog.Int("attempt", s.attempts+1), slog.Duration("wait", wait), slog.String("class", class.String()))
+}
+
+func (c *Client) logStop(s *callState, why string, wait time.Duration) {
+	if !c.debug(s) {
+		return
+	}
+	attrs := []slog.Attr{slog.String("method", s.method), slog.String("url", s.redactedURL()),
+		slog.Int("attempts", s.attempts), slog.String("reason", why)}
+	if wait > 0 {
+		attrs = append(attrs, slog.Duration("wait", wait))
+	}
+	c.log.LogAttrs(s.Context, slog.LevelDebug, "apierr: not retrying", attrs...)
+}
