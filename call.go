@@ -17,6 +17,7 @@ import (
 	"github.com/accessapi/apierr/codes"
 	"github.com/accessapi/apierr/internal/boundedbody"
 	"github.com/accessapi/apierr/internal/redact"
+	"github.com/accessapi/apierr/internal/throttle"
 )
 
 // callState is the state of one Do. It is also the context of every
@@ -45,6 +46,9 @@ type callState struct {
 
 	last        error   // the typed error of the latest response
 	lastProblem problem // last as a problem, when it is one
+
+	permit throttle.Permit // what the limiter let the latest attempt go with
+	held   bool            // permit is not Done yet
 }
 
 // callKey finds a callState in a context derived from it.
@@ -127,18 +131,42 @@ func (c *Client) send(s *callState) (*http.Response, error) {
 }
 
 // beforeAttempt runs before every attempt is sent, the first, each retry
-// and the replay (hook point a: a throttle gate waits here). It authorises
-// the attempt: the credential may have changed since the last one.
+// and the replay (hook point a). It authorises the attempt (the credential
+// may have changed since the last one), then waits for the server's limits
+// to let it go: the gate, the learned and the configured rate, a slot in
+// flight. While nothing limits it that costs one atomic load.
 func (c *Client) beforeAttempt(s *callState, req *http.Request) error {
-	if c.auth == nil {
-		return nil
+	if c.auth != nil {
+		cred, err := c.auth.authorize(s.Context, req) // it sends no token to another origin
+		if err != nil {
+			return err
+		}
+		s.credential = cred
 	}
-	cred, err := c.auth.authorize(s.Context, req) // it sends no token to another origin
+	if d, cause := c.lim.Closure(); d > c.policy.MaxRetryAfter {
+		// The server asked for a longer wait than the policy honours.
+		c.logStop(s, stopAboveMax, d)
+		return &gateError{wait: d, cause: cause}
+	}
+	p, err := c.lim.Acquire(s.Context)
 	if err != nil {
+		var we *throttle.WaitError
+		if errors.As(err, &we) {
+			c.logStop(s, "the server's limits would pass the deadline", we.Wait)
+			return &gateError{wait: we.Wait, cause: we.Cause}
+		}
 		return err
 	}
-	s.credential = cred
+	s.permit, s.held = p, true
 	return nil
+}
+
+// release tells the limiter the latest attempt's result, once.
+func (s *callState) release(r throttle.Result) {
+	if s.held {
+		s.held = false
+		s.permit.Done(r)
+	}
 }
 
 // afterAttempt runs once for every attempt whose outcome is known (hook
@@ -146,12 +174,9 @@ func (c *Client) beforeAttempt(s *callState, req *http.Request) error {
 // typed error, with its code, is s.last when there was a response.
 func (c *Client) afterAttempt(s *callState, o outcome) {
 	c.logAttempt(s, o.status, o.err)
-	if c.budget != nil && o.status >= 200 && o.status <= 299 {
-		if s.retries == 0 {
-			c.budget.give(c.budget.refund)
-		} else {
-			c.budget.give(s.cost)
-		}
+	s.release(c.resultOf(s, o))
+	if o.status >= 200 && o.status <= 299 {
+		c.lim.Budget().Succeeded(s.retries > 0, s.cost)
 	}
 }
 
@@ -238,11 +263,17 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 // retry applies the retry rule to an attempt that failed, and takes the
 // retry's cost from the budget.
 func (c *Client) retry(s *callState, o outcome) bool {
+	asked := o.asked
+	if o.class == codes.RetryBackoff && asked <= 0 {
+		// The throttle closed the gate for the policy's backoff: waiting
+		// until it reopens (to the next millisecond) is the retry's wait.
+		asked = c.lim.GateClosedFor().Round(time.Millisecond)
+	}
 	v := c.policy.decide(retryCase{
 		class:      o.class,
 		idempotent: s.idempotent || (o.status == 0 && nothingSent(o.err)),
 		retries:    s.retries,
-		asked:      o.asked,
+		asked:      asked,
 		deadline:   c.clock.left(s),
 		jitter:     c.clock.random(),
 	})
@@ -255,17 +286,12 @@ func (c *Client) retry(s *callState, o outcome) bool {
 		}
 		return false
 	}
-	if c.budget != nil {
-		cost := c.budget.retryCost
-		if o.status == 0 {
-			cost = c.budget.timeoutCost
-		}
-		if !c.budget.take(cost) {
-			c.logStop(s, stopBudgetExhausts, 0)
-			return false
-		}
-		s.cost = cost
+	cost, ok := c.lim.Budget().Spend(retryKind(o))
+	if !ok {
+		c.logStop(s, stopBudgetExhausts, 0)
+		return false
 	}
+	s.cost = cost
 	s.retries, s.wait, s.class = s.retries+1, v.wait, o.class
 	return true
 }
@@ -288,7 +314,14 @@ func (c *Client) prepareRetry(req *http.Request) error {
 	if err := c.clock.wait(s.Context, "retrying", s.wait); err != nil {
 		return &waitError{err}
 	}
-	return c.beforeAttempt(s, req)
+	if err := c.beforeAttempt(s, req); err != nil {
+		var ge *gateError
+		if !errors.As(err, &ge) && s.Err() != nil {
+			return &waitError{err} // the context ended waiting at the gate
+		}
+		return err
+	}
+	return nil
 }
 
 // waitError marks a context that ended during a wait, for giveUp.
@@ -304,6 +337,10 @@ func (c *Client) giveUp(resp *http.Response, err error, _ int) (*http.Response, 
 	var we *waitError
 	if errors.As(err, &we) {
 		return nil, we.err // the context ended during a wait: no response of its own
+	}
+	var ge *gateError
+	if errors.As(err, &ge) {
+		return nil, ge
 	}
 	if err == nil && resp != nil && resp.Request != nil {
 		if s := callOf(resp.Request.Context()); s != nil && s.last != nil {

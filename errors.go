@@ -195,6 +195,7 @@ type problem interface {
 	annotate(attempts int, method, url string)
 	setAttempts(n int)
 	setRetryAfter(d time.Duration)
+	clone() problem // a shallow copy, for another call to annotate
 }
 
 func (p *Problem[C]) status() int { return p.Status }
@@ -214,3 +215,5 @@ func (p *Problem[C]) annotate(attempts int, method, url string) {
 func (p *Problem[C]) setAttempts(n int) { p.Attempts = n }
 
 func (p *Problem[C]) setRetryAfter(d time.Duration) { p.RetryAfter = d }
+
+func (p *Problem[C]) clone() problem { q := *p; return &q }

@@ -118,7 +118,7 @@ func TestRetryWaits(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m := newMockedClient(t, 0.5, []reply{tt.first})
+			m := newMockedClient(t, 0.5, []reply{tt.first}, WithAdaptiveRate(false)) // the retry schedule alone
 			_, err := m.do(t, context.Background(), "GET", "items", nil, nil)
 			var p *Problem[retryCode]
 			require.ErrorAs(t, err, &p)
@@ -380,11 +380,11 @@ func TestRetryBudget(t *testing.T) {
 			WithRetryBudget(RetryBudget{Capacity: 5, RetryCost: 5, TimeoutCost: 5}))
 		_, err := m.do(t, context.Background(), "GET", "a", nil, nil)
 		require.NoError(t, err)
-		assert.EqualValues(t, 5, m.budget.tokens.Load())
+		assert.EqualValues(t, 5, budgetLeft(m.Client))
 	})
 	t.Run("off", func(t *testing.T) {
 		m := newMockedClient(t, 0, []reply{{status: 503}}, WithRetryBudget(RetryBudget{}))
-		assert.Nil(t, m.budget)
+		assert.Nil(t, m.lim.Budget())
 		for range 3 {
 			_, err := m.do(t, context.Background(), "GET", "a", nil, nil)
 			require.Error(t, err)
@@ -410,7 +410,7 @@ func TestAuthReplay(t *testing.T) {
 		require.Len(t, a.probs, 1)
 		assert.ErrorIs(t, a.probs[0], ErrUnauthorized)
 		assert.Empty(t, m.waits, "the replay does not wait")
-		assert.EqualValues(t, 1, m.budget.tokens.Load())
+		assert.EqualValues(t, 1, budgetLeft(m.Client))
 	})
 	t.Run("second 401 returns the typed error", func(t *testing.T) {
 		m := newMockedClient(t, 0.5, []reply{{status: 401}})

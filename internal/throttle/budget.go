@@ -119,3 +119,16 @@ func (b *Budget) Succeeded(retried bool, lastCost int64) {
 		b.full.Store(true)
 	}
 }
+
+// Left returns the tokens left in the budget when its Store is a Local (0,
+// false otherwise, or when the budget is off): for tests and diagnostics.
+func (b *Budget) Left() (int64, bool) {
+	if b == nil {
+		return 0, false
+	}
+	l, ok := b.store.(*Local)
+	if !ok {
+		return 0, false
+	}
+	return b.cfg.Capacity - l.spent.Load(), true
+}

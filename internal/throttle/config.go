@@ -9,8 +9,9 @@ import (
 // GateConfig tunes the gate.
 type GateConfig struct {
 	// MinBackoff and MaxBackoff bound how long a throttle that names no
-	// wait closes the gate: MinBackoff doubled per throttle in a row, with
-	// jitter (half of it fixed, half random), up to MaxBackoff.
+	// wait closes the gate: after the nth throttle in a row, a uniformly
+	// random time in [MinBackoff, min(MaxBackoff, MinBackoff·2ⁿ)] (the
+	// client's RetryPolicy backoff, with full jitter).
 	MinBackoff, MaxBackoff time.Duration
 	// OutageAfter is how many transient failures in a row (502, 503, 504,
 	// resets) close the gate for an outage.

@@ -24,6 +24,9 @@ const (
 	// growEvery spaces the learned rate's growth updates: successes
 	// between them do not touch the Store.
 	growEvery = 10 * time.Millisecond
+	// minEvidence is how many sends since the gate opened it takes to
+	// estimate the server's rate at a throttle.
+	minEvidence = 20
 	// reserveAhead is how far ahead a caller may take a send slot.
 	reserveAhead = 50 * time.Millisecond
 	// storeSlack is how far the Store's clock and ours may disagree about
@@ -451,8 +454,7 @@ func (l *Limiter) throttled(p Permit, r Result) {
 		d = r.Wait
 	case fresh:
 		l.level++
-		full := doubled(l.gate.MinBackoff, l.gate.MaxBackoff, l.level)
-		d = jittered(full/2, full, l.clock.Jitter())
+		d = jittered(l.gate.MinBackoff, doubled(l.gate.MinBackoff, l.gate.MaxBackoff, l.level+1), l.clock.Jitter())
 	}
 	if r.Cause != nil && (fresh || l.cause == nil) {
 		l.cause = r.Cause
@@ -549,12 +551,15 @@ func (l *Limiter) acceptedRate(now time.Time) float64 {
 // the closure was long enough at the learned rate, else to its burst.
 func (l *Limiter) estimateLimit(st RateState, now time.Time, seen Observed, closure time.Duration) float64 {
 	sends, whole := l.sends.since(now.Add(-seen.Window), now)
+	total := 0.0
+	for _, n := range sends {
+		total += n
+	}
+	if total < minEvidence {
+		return 0 // too few to tell a limit from a stray throttle
+	}
 	burst := st.Burst
 	if burst <= 0 { // unknown: a tenth of a second at the rate we sent at
-		total := 0.0
-		for _, n := range sends {
-			total += n
-		}
 		burst = max(1, total/(float64(len(sends))*sendSlot.Seconds())/10)
 	}
 	start := burst
@@ -638,6 +643,21 @@ func (l *Limiter) GateClosedFor() time.Duration {
 		return 0
 	}
 	return max(0, l.reopenAt.Sub(now))
+}
+
+// Closure returns how long the gate stays closed from now (0 when open)
+// and the response that closed it.
+func (l *Limiter) Closure() (time.Duration, error) {
+	if l.state.Load()&flagClosed == 0 {
+		return 0, nil
+	}
+	now := l.clock.Now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.closed {
+		return 0, nil
+	}
+	return max(0, l.reopenAt.Sub(now)), l.cause
 }
 
 // Sync reads the shared gate and learned rate from the Store into this

@@ -82,15 +82,15 @@ func TestThrottleWithRetryAfterClosesGateUntilAsked(t *testing.T) {
 }
 
 func TestThrottleWithoutRetryAfterBacksOff(t *testing.T) {
-	// MinBackoff 100 ms doubled per throttle in a row up to 5 s; half of
-	// each closure is fixed, half random.
+	// MinBackoff 100 ms; after the nth throttle in a row a time in
+	// [100 ms, min(5 s, 100 ms·2ⁿ)].
 	tests := []struct {
 		name   string
 		jitter float64
 		want   []time.Duration
 	}{
-		{"jitter 0: half", 0, []time.Duration{50, 100, 200, 400, 800, 1600, 2500, 2500}},
-		{"jitter 0.5: three quarters", 0.5, []time.Duration{75, 150, 300, 600, 1200, 2400, 3750, 3750}},
+		{"jitter 0: MinBackoff", 0, []time.Duration{100, 100, 100, 100}},
+		{"jitter 0.5: the middle", 0.5, []time.Duration{150, 250, 450, 850, 1650, 2550, 2550}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -131,10 +131,10 @@ func TestThrottlesOfRequestsSentBeforeTheClosureCountOnce(t *testing.T) {
 	for _, p := range inFlight {
 		p.Done(Result{Kind: Throttled})
 	}
-	assert.Equal(t, 50*time.Millisecond, l.GateClosedFor(), "one backoff level, not 32")
+	assert.Equal(t, 100*time.Millisecond, l.GateClosedFor(), "one backoff level, not 32")
 	r, on := l.LearnedRate()
 	assert.True(t, on)
-	assert.Equal(t, DefaultRateConfig().Min, r, "one cut: nothing was accepted before the throttle")
+	assert.Equal(t, DefaultRateConfig().Start, r, "one cut: nothing was accepted before the throttle")
 
 	// A stale throttle that names a later time still extends the closure.
 	l2 := newTestLimiter(t, fc, nil)

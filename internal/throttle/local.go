@@ -87,7 +87,7 @@ func (l *Local) Reserve(_ context.Context, b Bucket, rate float64, burst int, ma
 		// them, so that a rate that grows takes effect at once.
 		tat = now.Add(time.Duration(float64(tat.Sub(now)) * old / rate))
 	}
-	l.tatRate[b] = rate
+	l.tat[b], l.tatRate[b] = tat, rate
 	next := tat.Add(interval)
 	wait := max(0, next.Sub(now)-time.Duration(max(burst, 1))*interval)
 	if wait > maxWait {

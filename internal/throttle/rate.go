@@ -41,6 +41,9 @@ type RateConfig struct {
 	Doubling time.Duration
 	// Min is the lowest rate, in requests per second.
 	Min float64
+	// Start is the lowest rate probing starts from after the first
+	// throttle, when little was accepted before it.
+	Start float64
 	// Burst is how many requests may go at once at the learned rate.
 	Burst int
 	// Quiet is how long after the last throttle the rate may turn off.
@@ -49,7 +52,7 @@ type RateConfig struct {
 
 // DefaultRateConfig returns the learned rate's defaults.
 func DefaultRateConfig() RateConfig {
-	return RateConfig{Cut: 0.97, Scale: 0.02, Doubling: 100 * time.Millisecond, Min: 0.5, Burst: 2, Quiet: time.Minute}
+	return RateConfig{Cut: 0.97, Scale: 0.02, Doubling: 100 * time.Millisecond, Min: 0.5, Start: 10, Burst: 2, Quiet: time.Minute}
 }
 
 func (c RateConfig) validate() error {
@@ -64,6 +67,8 @@ func (c RateConfig) validate() error {
 		return errors.New("throttle: RateConfig.Doubling must be positive")
 	case !(c.Min > 0) || math.IsInf(c.Min, 0):
 		return errors.New("throttle: RateConfig.Min must be positive")
+	case c.Start < 0 || math.IsInf(c.Start, 0) || math.IsNaN(c.Start):
+		return errors.New("throttle: RateConfig.Start must not be negative")
 	case c.Burst < 1:
 		return errors.New("throttle: RateConfig.Burst must be at least 1")
 	case c.Quiet <= 0:
@@ -90,8 +95,8 @@ type Observed struct {
 //
 // The first throttle starts probing from what was accepted, and takes what
 // was accepted within less than a second as the server's burst. Later
-// throttles set Max to the estimated limit (the current rate when there is
-// none) and cut the rate to Cut times it.
+// throttles set Max to the estimated limit and cut the rate to Cut times
+// it; without an estimate they probe again from Cut times the rate.
 func (c RateConfig) Throttle(s RateState, now time.Time, t Observed) RateState {
 	reopen := now.Add(max(0, t.Closed))
 	if !s.Active {
@@ -99,13 +104,17 @@ func (c RateConfig) Throttle(s RateState, now time.Time, t Observed) RateState {
 		if t.Window < time.Second {
 			burst = t.Accepted
 		}
-		r := max(c.Min, c.Cut*t.Accepted/max(t.Window, time.Second).Seconds())
+		r := max(c.Min, c.Start, c.Cut*t.Accepted/max(t.Window, time.Second).Seconds())
 		return RateState{Active: true, Probing: true, Rate: r, Base: r, Burst: burst, Since: reopen}
 	}
+	current := c.rateAt(s, now) // the stored Rate lags while probing
 	limit := t.Limit
-	if !(limit > 0) || limit > s.Rate {
-		limit = s.Rate // no estimate, or one above the rate we sent at
+	if !(limit > 0) {
+		// No estimate (too few sends to tell): keep probing, from below.
+		r := max(c.Min, c.Cut*current)
+		return RateState{Active: true, Probing: true, Rate: r, Base: r, Burst: s.Burst, Since: reopen}
 	}
+	limit = min(limit, current) // not above the rate we sent at
 	return RateState{Active: true, Rate: max(c.Min, c.Cut*limit), Max: limit, Burst: s.Burst, Since: reopen}
 }
 

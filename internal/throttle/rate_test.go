@@ -9,7 +9,7 @@ import (
 )
 
 func TestRateThrottle(t *testing.T) {
-	c := RateConfig{Cut: 0.95, Scale: 0.02, Doubling: 100 * time.Millisecond, Min: 0.5, Burst: 2, Quiet: time.Minute}
+	c := RateConfig{Cut: 0.95, Scale: 0.02, Doubling: 100 * time.Millisecond, Min: 0.5, Start: 10, Burst: 2, Quiet: time.Minute}
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	reopen := t0.Add(time.Second)
 	tests := []struct {
@@ -24,18 +24,18 @@ func TestRateThrottle(t *testing.T) {
 		{"first throttle after a long run: no burst known",
 			RateState{}, Observed{Accepted: 400, Window: 4 * time.Second, Closed: time.Second},
 			RateState{Active: true, Probing: true, Rate: 95, Base: 95, Since: reopen}},
-		{"first throttle, nothing accepted: the floor",
+		{"first throttle, nothing accepted: from Start",
 			RateState{}, Observed{Window: time.Second},
-			RateState{Active: true, Probing: true, Rate: 0.5, Base: 0.5, Since: t0}},
+			RateState{Active: true, Probing: true, Rate: 10, Base: 10, Since: t0}},
 		{"probing overshot: cut from the estimate",
-			RateState{Active: true, Probing: true, Rate: 400, Burst: 20}, Observed{Limit: 200, Closed: time.Second},
+			RateState{Active: true, Probing: true, Rate: 400, Base: 400, Burst: 20, Since: t0}, Observed{Limit: 200, Closed: time.Second},
 			RateState{Active: true, Rate: 190, Max: 200, Burst: 20, Since: reopen}},
-		{"no estimate: cut from the rate",
-			RateState{Active: true, Rate: 100, Max: 120}, Observed{},
-			RateState{Active: true, Rate: 95, Max: 100, Since: t0}},
+		{"no estimate: probe again from the cut rate",
+			RateState{Active: true, Rate: 95, Max: 100, Burst: 20, Since: t0}, Observed{},
+			RateState{Active: true, Probing: true, Rate: 0.95 * 95, Base: 0.95 * 95, Burst: 20, Since: t0}},
 		{"an estimate above the rate: cut from the rate",
-			RateState{Active: true, Rate: 100}, Observed{Limit: 150},
-			RateState{Active: true, Rate: 95, Max: 100, Since: t0}},
+			RateState{Active: true, Rate: 95, Max: 100, Since: t0}, Observed{Limit: 150},
+			RateState{Active: true, Rate: 0.95 * 95, Max: 95, Since: t0}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
