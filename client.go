@@ -317,11 +317,11 @@ func (c *Client) Do(req *http.Request, v any) (*http.Response, error) {
 		s.release(throttle.Result{Kind: throttle.Abandoned})
 	}
 	s.annotate()
-	var ge *gateError
 	switch {
-	case errors.As(err, &ge):
-		return resp, ge.typed(s)
 	case err != nil:
+		if ge := asGateError(err); ge != nil {
+			return resp, ge.typed(s)
+		}
 		return resp, s.failure(err)
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		return resp, s.last

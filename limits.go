@@ -135,6 +135,16 @@ func (e *gateError) Error() string {
 // Unwrap returns context.DeadlineExceeded, as the deadline is what is short.
 func (e *gateError) Unwrap() error { return context.DeadlineExceeded }
 
+// asGateError returns err's *gateError, nil when it has none. Only the
+// error path calls it: errors.As's target escapes.
+func asGateError(err error) *gateError {
+	var ge *gateError
+	if errors.As(err, &ge) {
+		return ge
+	}
+	return nil
+}
+
 // typed returns the error Do gives for e: the call's own last typed error,
 // or a copy of the response that closed the gate, annotated for this call;
 // in both cases with RetryAfter set to the wait that was needed.
