@@ -96,13 +96,23 @@ func (c *Client) resultOf(s *callState, o outcome) throttle.Result {
 	case o.status >= 200 && o.status <= 299:
 		return throttle.Result{Kind: throttle.Healthy}
 	case o.class == codes.RetryBackoff:
-		return throttle.Result{Kind: throttle.Throttled, Wait: asked, Asked: asked > 0, Cause: s.last}
+		return throttle.Result{Kind: throttle.Throttled, Wait: asked, Asked: asked > 0, Cause: causeOf(s)}
 	case o.class == codes.RetryTransient:
-		return throttle.Result{Kind: throttle.Failed, Wait: asked, Asked: asked > 0, Cause: s.last}
+		return throttle.Result{Kind: throttle.Failed, Wait: asked, Asked: asked > 0, Cause: causeOf(s)}
 	case o.status == 0:
 		return throttle.Result{Kind: throttle.Abandoned} // ours: the context, a certificate, a bad request
 	}
 	return throttle.Result{Kind: throttle.Healthy} // the server answered: 4xx, a conflict, a configuration error
+}
+
+// causeOf is the call's last typed error as the gate keeps it: a copy,
+// as the call goes on to annotate its own while other calls read the
+// gate's.
+func causeOf(s *callState) error {
+	if s.lastProblem != nil {
+		return s.lastProblem.clone()
+	}
+	return s.last
 }
 
 // retryKind says what a retry of o costs the budget: nothing when the
