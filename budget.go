@@ -1,24 +1,29 @@
 package apierr
 
-import (
-	"errors"
-	"sync/atomic"
-)
+import "errors"
 
 // RetryBudget is a token bucket shared by every request of a Client, in the
-// style of the aws-sdk-go-v2 standard retryer: each retry takes tokens and
-// each success gives some back, so that during an outage the client stops
-// retrying instead of multiplying the load on the server. A request that
-// finds the bucket short of tokens returns its last error at once.
+// style of the aws-sdk-go-v2 standard retryer: each retry after a failure
+// takes tokens and each success gives some back, so that against a server
+// that keeps failing (5xx, network errors) the client stops retrying
+// instead of multiplying the load on it. A request that finds the bucket
+// short of tokens returns its last error at once.
 //
-// The auth replay after a refreshed token is not charged. Capacity 0 (and
-// so RetryBudget{}) turns the budget off; with a Capacity, a zero field
-// takes its default (DefaultRetryBudget's value), as in RetryPolicy.
+// Free, because they are not a retry storm: a retry after a throttle (429,
+// exos 300016, entrecode 1451), which waits at the client's gate until the
+// time the server asked for (or the gate's backoff); a retry after a
+// concurrency conflict (exos 400241, entrecode 373), which the server
+// answered promptly; the auth replay after a refreshed token. RetryPolicy's
+// MaxAttempts still bounds them.
+// Capacity 0 (and so RetryBudget{}) turns the budget off; with a Capacity,
+// a zero field takes its default (DefaultRetryBudget's value), as in
+// RetryPolicy.
 type RetryBudget struct {
 	// Capacity is how many tokens the bucket holds; it starts full.
 	// 0 turns the budget off: retries are then bounded only by the policy.
 	Capacity int
-	// RetryCost is taken by a retry after an error response. 0: 5.
+	// RetryCost is taken by a retry after a failed response (502, 503,
+	// 504, 408, and codes of class RetryTransient). 0: 5.
 	RetryCost int
 	// TimeoutCost is taken by a retry after a network error or timeout.
 	// 0: 10.
@@ -32,7 +37,8 @@ type RetryBudget struct {
 // DefaultRetryBudget returns the budget a Client uses unless
 // WithRetryBudget says otherwise: 500 tokens, 5 per retry, 10 per retry
 // after a network error, 1 back per first-attempt success (the
-// aws-sdk-go-v2 defaults). With it, 100 retries in a row drain the bucket.
+// aws-sdk-go-v2 defaults). With it, 100 retries after failures in a row
+// drain the bucket.
 func DefaultRetryBudget() RetryBudget {
 	return RetryBudget{Capacity: 500, RetryCost: 5, TimeoutCost: 10, Refund: 1}
 }
@@ -70,56 +76,4 @@ func (b RetryBudget) validate() error {
 		return errors.New("apierr: RetryBudget.Refund must not be negative (0 takes the default)")
 	}
 	return nil
-}
-
-// tokenBucket is the running RetryBudget. It is lock-free: in the steady
-// state the bucket is full and a success does not write at all, so
-// concurrent requests do not contend on it.
-type tokenBucket struct {
-	tokens      atomic.Int64
-	capacity    int64
-	retryCost   int64
-	timeoutCost int64
-	refund      int64
-}
-
-// newTokenBucket returns nil when the budget is off.
-func newTokenBucket(b RetryBudget) *tokenBucket {
-	if b.Capacity == 0 {
-		return nil
-	}
-	t := &tokenBucket{
-		capacity:    int64(b.Capacity),
-		retryCost:   int64(b.RetryCost),
-		timeoutCost: int64(b.TimeoutCost),
-		refund:      int64(b.Refund),
-	}
-	t.tokens.Store(t.capacity)
-	return t
-}
-
-// take removes n tokens; it reports false, taking none, when fewer are left.
-func (t *tokenBucket) take(n int64) bool {
-	for {
-		cur := t.tokens.Load()
-		if cur < n {
-			return false
-		}
-		if t.tokens.CompareAndSwap(cur, cur-n) {
-			return true
-		}
-	}
-}
-
-// give returns n tokens, up to the capacity.
-func (t *tokenBucket) give(n int64) {
-	for {
-		cur := t.tokens.Load()
-		if cur >= t.capacity || n <= 0 {
-			return
-		}
-		if t.tokens.CompareAndSwap(cur, min(cur+n, t.capacity)) {
-			return
-		}
-	}
 }

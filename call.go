@@ -17,6 +17,7 @@ import (
 	"github.com/accessapi/apierr/codes"
 	"github.com/accessapi/apierr/internal/boundedbody"
 	"github.com/accessapi/apierr/internal/redact"
+	"github.com/accessapi/apierr/internal/throttle"
 )
 
 // callState is the state of one Do. It is also the context of every
@@ -50,6 +51,8 @@ type callState struct {
 
 	body limitedBody      // the 2xx body being decoded into v
 	obs  *callObservation // nil without an Observer (observe.go)
+	permit throttle.Permit // what the limiter let the latest attempt go with
+	held   bool            // permit is not Done yet
 }
 
 // callKey finds a callState in a context derived from it.
@@ -136,8 +139,10 @@ func (c *Client) send(s *callState) (*http.Response, error) {
 }
 
 // beforeAttempt runs before every attempt is sent, the first, each retry
-// and the replay (hook point a: a throttle gate waits here). It authorises
-// the attempt: the credential may have changed since the last one.
+// and the replay (hook point a). It authorises the attempt (the credential
+// may have changed since the last one), then waits for the server's limits
+// to let it go: the gate, the learned and the configured rate, a slot in
+// flight. While nothing limits it that costs one atomic load.
 func (c *Client) beforeAttempt(s *callState, req *http.Request) error {
 	if c.closed.Load() {
 		return ErrClosed // Close ran during the call: no more attempts
@@ -149,10 +154,33 @@ func (c *Client) beforeAttempt(s *callState, req *http.Request) error {
 		}
 		s.credential = cred
 	}
+	if d, cause := c.lim.Closure(); d > c.policy.MaxRetryAfter {
+		// The server asked for a longer wait than the policy honours.
+		c.logStop(s, stopAboveMax, d)
+		return &gateError{wait: d, cause: cause}
+	}
+	p, err := c.lim.Acquire(s.Context)
+	if err != nil {
+		var we *throttle.WaitError
+		if errors.As(err, &we) {
+			c.logStop(s, "the server's limits would pass the deadline", we.Wait)
+			return &gateError{wait: we.Wait, cause: we.Cause}
+		}
+		return err
+	}
+	s.permit, s.held = p, true
 	if c.obs != nil {
 		c.observeAttemptStart(s, req)
 	}
 	return nil
+}
+
+// release tells the limiter the latest attempt's result, once.
+func (s *callState) release(r throttle.Result) {
+	if s.held {
+		s.held = false
+		s.permit.Done(r)
+	}
 }
 
 // afterAttempt runs once for every attempt whose outcome is known (hook
@@ -160,12 +188,9 @@ func (c *Client) beforeAttempt(s *callState, req *http.Request) error {
 // typed error, with its code, is s.last when there was a response.
 func (c *Client) afterAttempt(s *callState, o outcome) {
 	c.logAttempt(s, o.status, o.err)
-	if c.budget != nil && o.status >= 200 && o.status <= 299 {
-		if s.retries == 0 {
-			c.budget.give(c.budget.refund)
-		} else {
-			c.budget.give(s.cost)
-		}
+	s.release(c.resultOf(s, o))
+	if o.status >= 200 && o.status <= 299 {
+		c.lim.Budget().Succeeded(s.retries > 0, s.cost)
 	}
 }
 
@@ -268,11 +293,17 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 // retry applies the retry rule to an attempt that failed, and takes the
 // retry's cost from the budget.
 func (c *Client) retry(s *callState, o outcome) bool {
+	asked := o.asked
+	if o.class == codes.RetryBackoff && asked <= 0 {
+		// The throttle closed the gate for the policy's backoff: waiting
+		// until it reopens (to the next millisecond) is the retry's wait.
+		asked = c.lim.GateClosedFor().Round(time.Millisecond)
+	}
 	v := c.policy.decide(retryCase{
 		class:      o.class,
 		idempotent: s.idempotent || (o.status == 0 && nothingSent(o.err)),
 		retries:    s.retries,
-		asked:      o.asked,
+		asked:      asked,
 		deadline:   c.clock.left(s),
 		jitter:     c.clock.random(),
 	})
@@ -285,20 +316,15 @@ func (c *Client) retry(s *callState, o outcome) bool {
 		}
 		return false
 	}
-	if c.budget != nil {
-		cost := c.budget.retryCost
-		if o.status == 0 {
-			cost = c.budget.timeoutCost
+	cost, ok := c.lim.Budget().Spend(retryKind(o))
+	if !ok {
+		c.logStop(s, stopBudgetExhausts, 0)
+		if c.obs != nil {
+			c.obs.BudgetExhausted(s, BudgetExhaustedEvent{Target: s.obs.target, Attempt: s.attempts + 1})
 		}
-		if !c.budget.take(cost) {
-			c.logStop(s, stopBudgetExhausts, 0)
-			if c.obs != nil {
-				c.obs.BudgetExhausted(s, BudgetExhaustedEvent{Target: s.obs.target, Attempt: s.attempts + 1})
-			}
-			return false
-		}
-		s.cost = cost
+		return false
 	}
+	s.cost = cost
 	s.retries, s.wait, s.class = s.retries+1, v.wait, o.class
 	s.asked = o.asked > 0
 	return true
@@ -325,7 +351,14 @@ func (c *Client) prepareRetry(req *http.Request) error {
 	if err := c.clock.wait(s.Context, "retrying", s.wait); err != nil {
 		return &waitError{err}
 	}
-	return c.beforeAttempt(s, req)
+	if err := c.beforeAttempt(s, req); err != nil {
+		var ge *gateError
+		if !errors.As(err, &ge) && s.Err() != nil {
+			return &waitError{err} // the context ended waiting at the gate
+		}
+		return err
+	}
+	return nil
 }
 
 // waitError marks a context that ended during a wait, for giveUp.
@@ -341,6 +374,10 @@ func (c *Client) giveUp(resp *http.Response, err error, _ int) (*http.Response, 
 	var we *waitError
 	if errors.As(err, &we) {
 		return nil, we.err // the context ended during a wait: no response of its own
+	}
+	var ge *gateError
+	if errors.As(err, &ge) {
+		return nil, ge
 	}
 	if err == nil && resp != nil && resp.Request != nil {
 		if s := callOf(resp.Request.Context()); s != nil && s.last != nil {

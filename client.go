@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/accessapi/apierr/codes"
 	"github.com/accessapi/apierr/internal/redact"
+	"github.com/accessapi/apierr/internal/throttle"
 )
 
 // Version is this module's version, sent in the default User-Agent.
@@ -39,7 +41,7 @@ type Client struct {
 	rc         *retryablehttp.Client // sends with the hooks in retry.go
 	pool       *poolShield           // hc's transport
 	decoder    Decoder
-	budget     *tokenBucket // nil: no retry budget
+	lim        *throttle.Limiter // the gate, the send rates and the retry budget
 	bodyLimit  int64
 	userAgent  []string // header values, shared by every request
 	acceptLang []string // nil: not sent
@@ -61,9 +63,18 @@ type Client struct {
 //	backoff               250 ms … 8 s, full jitter       WithRetryPolicy: MinWait, MaxWait
 //	server-asked wait     honoured up to 30 s             WithRetryPolicy: MaxRetryAfter
 //	concurrency pause     20 … 200 ms, growing            (bounded by MaxWait)
-//	retry budget          500 tokens; retry 5, retry      WithRetryBudget (RetryBudget{} turns it off)
+//	retry budget          500 tokens; retry after 5xx 5,  WithRetryBudget (RetryBudget{} turns it off)
 //	                      after network error 10,
-//	                      first-attempt success +1
+//	                      first-attempt success +1;
+//	                      honoured throttles free
+//	throttle gate         one per client: a throttle      (always on)
+//	                      closes it until Retry-After
+//	                      (else 50 ms … 5 s backoff); 3
+//	                      transient failures in a row
+//	                      close it, one probe at a time
+//	learned send rate     on after the first throttle     WithAdaptiveRate
+//	fixed send rate       none                            WithRateLimit
+//	requests in flight    no cap                          WithMaxInFlight
 //	error body kept       1 MiB                           WithErrorBodyLimit
 //	2xx body into v       32 MiB                          WithResponseBodyLimit
 //	idle connections      100 per host, TLS 1.2 minimum   WithMaxIdleConnsPerHost, or WithHTTPClient
@@ -114,7 +125,6 @@ func New(opts ...Option) (*Client, error) {
 		policy:    cfg.policy,
 		pool:      pool,
 		decoder:   cfg.decoder,
-		budget:    newTokenBucket(cfg.budget),
 		bodyLimit: cfg.bodyLimit,
 		respLimit: cfg.respLimit,
 		userAgent: []string{cfg.userAgent},
@@ -123,6 +133,10 @@ func New(opts ...Option) (*Client, error) {
 	}
 	if cfg.acceptLanguage != "" {
 		c.acceptLang = []string{cfg.acceptLanguage}
+	}
+	var err error
+	if c.lim, err = newLimiter(cfg, c.clock); err != nil {
+		return nil, errors.New("apierr: New: " + strings.TrimPrefix(err.Error(), "throttle: "))
 	}
 	c.rc = &retryablehttp.Client{
 		HTTPClient:   c.hc,
@@ -136,7 +150,6 @@ func New(opts ...Option) (*Client, error) {
 		ErrorHandler: c.giveUp,
 		PrepareRetry: c.prepareRetry,
 	}
-	var err error
 	if c.auth, err = cfg.auth.build(authEnv{base: c.base, hc: c.hc, log: c.log, policy: c.policy, clock: c.clock, obs: c.obs, fleet: cfg.fleet}); err != nil {
 		return nil, err
 	}
@@ -258,6 +271,7 @@ func (c *Client) Do(req *http.Request, v any) (*http.Response, error) {
 // do is Do once the call is prepared.
 func (c *Client) do(s *callState, v any) (*http.Response, error) {
 	resp, err := c.send(s)
+	s.release(throttle.Result{Kind: throttle.Abandoned}) // an attempt that never reached checkRetry
 	if s.replayDue {
 		// A 401 to the credential this call sent: the auth scheme invalidates
 		// exactly that credential and gets the next one, or says why not.
@@ -268,10 +282,14 @@ func (c *Client) do(s *callState, v any) (*http.Response, error) {
 		s.replayDue, s.replayed = false, true
 		c.logWait(s, "replaying with a new credential", 0, codes.RetryNever)
 		resp, err = c.send(s)
+		s.release(throttle.Result{Kind: throttle.Abandoned})
 	}
 	s.annotate()
 	switch {
 	case err != nil:
+		if ge := asGateError(err); ge != nil {
+			return resp, ge.typed(s)
+		}
 		return resp, s.failure(err)
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		return resp, s.last

@@ -64,7 +64,7 @@ func TestNewDefaults(t *testing.T) {
 	assert.Equal(t, "https://example.test/api/v1/", c.base.String(), "a trailing slash keeps the base path")
 	assert.Equal(t, DefaultRetryPolicy(), c.policy)
 	assert.Equal(t, RetryPolicy{MaxAttempts: 4, MinWait: 250 * time.Millisecond, MaxWait: 8 * time.Second, MaxRetryAfter: 30 * time.Second}, c.policy)
-	assert.EqualValues(t, 500, c.budget.tokens.Load())
+	assert.EqualValues(t, 500, budgetLeft(c))
 	assert.EqualValues(t, 1<<20, c.bodyLimit)
 	assert.Equal(t, []string{"apierr/" + Version}, c.userAgent)
 	assert.Nil(t, c.log)

@@ -3,6 +3,7 @@ package apierr
 import (
 	"context"
 	"math/rand/v2"
+	"sync/atomic"
 	"time"
 )
 
@@ -14,6 +15,17 @@ type clock struct {
 	now    func() time.Time                  // nil: time.Now
 	jitter func() float64                    // in [0, 1); nil: math/rand/v2
 	sleep  func(time.Duration) time.Duration // the time actually slept for a computed wait; nil: the wait itself
+
+	// skipped is how much of its waits the sleep seam did not sleep. The
+	// throttle limiter's clock runs ahead by it, so that a test that
+	// records waits instead of sleeping them sees the gate reopen.
+	skipped atomic.Int64
+}
+
+// limiterNow is the throttle limiter's time: now, plus the waits a test's
+// sleep seam skipped.
+func (k *clock) limiterNow() time.Time {
+	return k.current().Add(time.Duration(k.skipped.Load()))
 }
 
 // current returns the time now.
@@ -58,18 +70,29 @@ func (k *clock) left(ctx context.Context) time.Duration {
 // it calls wait: only the caller knows the reason (Retry-After, backoff,
 // concurrency pause) and the attempt that follows.
 func (k *clock) wait(ctx context.Context, why string, d time.Duration) error {
+	_, err := k.waitSlept(ctx, why, d)
+	return err
+}
+
+// waitSlept is wait, and returns how long it slept: less than d when a
+// test's sleep seam skipped some of it.
+func (k *clock) waitSlept(ctx context.Context, why string, d time.Duration) (time.Duration, error) {
 	if k.sleep != nil {
-		d = k.sleep(d)
+		slept := k.sleep(d)
+		if slept < d {
+			k.skipped.Add(int64(d - max(slept, 0)))
+		}
+		d = slept
 	}
 	if d <= 0 {
-		return ctx.Err()
+		return 0, ctx.Err()
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
-		return nil
+		return d, nil
 	case <-ctx.Done():
-		return ctx.Err()
+		return d, ctx.Err()
 	}
 }

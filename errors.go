@@ -196,6 +196,7 @@ type problem interface {
 	setAttempts(n int)
 	setRetryAfter(d time.Duration)
 	scrub(secrets []string)
+	clone() problem // a shallow copy, for another call to annotate
 }
 
 func (p *Problem[C]) status() int { return p.Status }
@@ -226,3 +227,5 @@ func (p *Problem[C]) scrub(secrets []string) {
 		p.Errors[i].scrub(secrets)
 	}
 }
+
+func (p *Problem[C]) clone() problem { q := *p; return &q }

@@ -212,3 +212,9 @@ func (c *fakeClock) advance(d time.Duration) {
 	c.t = c.t.Add(d)
 	c.mu.Unlock()
 }
+
+// budgetLeft returns the tokens left in c's retry budget.
+func budgetLeft(c *Client) int64 {
+	n, _ := c.lim.Budget().Left()
+	return n
+}

@@ -29,6 +29,7 @@ type config struct {
 	httpClient     *http.Client
 	policy         RetryPolicy
 	budget         RetryBudget
+	limits         limitsConfig
 	log            *slog.Logger
 	userAgent      string
 	acceptLanguage string

@@ -118,7 +118,7 @@ func TestRetryWaits(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m := newMockedClient(t, 0.5, []reply{tt.first})
+			m := newMockedClient(t, 0.5, []reply{tt.first}, WithAdaptiveRate(false)) // the retry schedule alone
 			_, err := m.do(t, context.Background(), "GET", "items", nil, nil)
 			var p *Problem[retryCode]
 			require.ErrorAs(t, err, &p)
@@ -380,11 +380,11 @@ func TestRetryBudget(t *testing.T) {
 			WithRetryBudget(RetryBudget{Capacity: 5, RetryCost: 5, TimeoutCost: 5}))
 		_, err := m.do(t, context.Background(), "GET", "a", nil, nil)
 		require.NoError(t, err)
-		assert.EqualValues(t, 5, m.budget.tokens.Load())
+		assert.EqualValues(t, 5, budgetLeft(m.Client))
 	})
 	t.Run("off", func(t *testing.T) {
 		m := newMockedClient(t, 0, []reply{{status: 503}}, WithRetryBudget(RetryBudget{}))
-		assert.Nil(t, m.budget)
+		assert.Nil(t, m.lim.Budget())
 		for range 3 {
 			_, err := m.do(t, context.Background(), "GET", "a", nil, nil)
 			require.Error(t, err)
@@ -410,7 +410,7 @@ func TestAuthReplay(t *testing.T) {
 		require.Len(t, a.probs, 1)
 		assert.ErrorIs(t, a.probs[0], ErrUnauthorized)
 		assert.Empty(t, m.waits, "the replay does not wait")
-		assert.EqualValues(t, 1, m.budget.tokens.Load())
+		assert.EqualValues(t, 1, budgetLeft(m.Client))
 	})
 	t.Run("second 401 returns the typed error", func(t *testing.T) {
 		m := newMockedClient(t, 0.5, []reply{{status: 401}})
@@ -593,14 +593,17 @@ func TestRetryBudgetWithDefaults(t *testing.T) {
 			assert.Equal(t, tt.want, tt.in.withDefaults())
 			c, err := New(WithBaseURL(testBase), WithRetryBudget(tt.in))
 			require.NoError(t, err)
+			b := c.lim.Budget()
 			if tt.want.Capacity == 0 {
-				assert.Nil(t, c.budget)
+				assert.Nil(t, b)
 				return
 			}
-			assert.EqualValues(t, tt.want.Capacity, c.budget.tokens.Load())
-			assert.EqualValues(t, tt.want.RetryCost, c.budget.retryCost)
-			assert.EqualValues(t, tt.want.TimeoutCost, c.budget.timeoutCost)
-			assert.EqualValues(t, tt.want.Refund, c.budget.refund)
+			assert.EqualValues(t, tt.want.Capacity, budgetLeft(c), "starts full")
+			cfg := b.Config()
+			assert.EqualValues(t, tt.want.Capacity, cfg.Capacity)
+			assert.EqualValues(t, tt.want.RetryCost, cfg.RetryCost)
+			assert.EqualValues(t, tt.want.TimeoutCost, cfg.TimeoutCost)
+			assert.EqualValues(t, tt.want.Refund, cfg.Refund)
 		})
 	}
 }

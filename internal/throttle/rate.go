@@ -1,0 +1,204 @@
+package throttle
+
+import (
+	"errors"
+	"math"
+	"time"
+)
+
+// RateState is the learned send rate, as a Store keeps it. Its instants are
+// read from the store's clock.
+//
+// The rate is off until the first throttle. It then probes: starting from
+// what the server accepted before the throttle, it doubles every
+// RateConfig.Doubling until the next throttle. From there it follows CUBIC
+// (as aws-sdk-go-v2's adaptive mode does): each throttle cuts the rate to
+// RateConfig.Cut times the rate the server was accepting (Max), and
+// successes grow it back along a cubic curve that stays flat around Max
+// for a while before probing above it. After RateConfig.Quiet without a
+// throttle, when the rate no longer limits what the callers send, it turns
+// off again.
+type RateState struct {
+	Active  bool      // the rate limits sending
+	Probing bool      // still looking for the limit: the rate doubles
+	Rate    float64   // requests per second allowed now
+	Base    float64   // probing: the rate at Since
+	Max     float64   // CUBIC's W_max: the server's rate estimated at the last cut
+	Burst   float64   // the server's burst, estimated at the first throttle
+	Since   time.Time // when the rate was last cut (store clock)
+}
+
+// RateConfig tunes the learned rate.
+type RateConfig struct {
+	// Off turns the learned rate off: throttles still close the gate.
+	Off bool
+	// Cut is the factor a throttle multiplies the accepted rate by (CUBIC's
+	// β), in (0, 1).
+	Cut float64
+	// Scale is CUBIC's C: how fast the rate grows back, in requests/s per s³.
+	Scale float64
+	// Doubling is how long the probing rate takes to double.
+	Doubling time.Duration
+	// Min is the lowest rate, in requests per second.
+	Min float64
+	// Start is the lowest rate probing starts from after the first
+	// throttle, when little was accepted before it.
+	Start float64
+	// Burst is how many requests may go at once at the learned rate.
+	Burst int
+	// Quiet is how long after the last throttle the rate may turn off.
+	Quiet time.Duration
+}
+
+// DefaultRateConfig returns the learned rate's defaults.
+func DefaultRateConfig() RateConfig {
+	return RateConfig{Cut: 0.97, Scale: 0.02, Doubling: 100 * time.Millisecond, Min: 0.5, Start: 10, Burst: 2, Quiet: time.Minute}
+}
+
+func (c RateConfig) validate() error {
+	switch {
+	case c.Off:
+		return nil
+	case !(c.Cut > 0 && c.Cut < 1):
+		return errors.New("throttle: RateConfig.Cut must be in (0, 1)")
+	case !(c.Scale > 0) || math.IsInf(c.Scale, 0):
+		return errors.New("throttle: RateConfig.Scale must be positive")
+	case c.Doubling <= 0:
+		return errors.New("throttle: RateConfig.Doubling must be positive")
+	case !(c.Min > 0) || math.IsInf(c.Min, 0):
+		return errors.New("throttle: RateConfig.Min must be positive")
+	case c.Start < 0 || math.IsInf(c.Start, 0) || math.IsNaN(c.Start):
+		return errors.New("throttle: RateConfig.Start must not be negative")
+	case c.Burst < 1:
+		return errors.New("throttle: RateConfig.Burst must be at least 1")
+	case c.Quiet <= 0:
+		return errors.New("throttle: RateConfig.Quiet must be positive")
+	}
+	return nil
+}
+
+// Observed is what a limiter saw up to a throttle.
+type Observed struct {
+	// Accepted is how many requests the server accepted since the gate
+	// last opened (or the limiter was made), Window ago.
+	Accepted float64
+	Window   time.Duration
+	// Limit is the server's rate estimated from this process's sends
+	// (see EstimateLimit); 0 when it could not be told.
+	Limit float64
+	// Closed is how long the gate stays closed: growth starts when it
+	// reopens.
+	Closed time.Duration
+}
+
+// Throttle is the learned rate after a throttle at now.
+//
+// The first throttle starts probing from what was accepted, and takes what
+// was accepted within less than a second as the server's burst. Later
+// throttles set Max to the estimated limit and cut the rate to Cut times
+// it; without an estimate they probe again from Cut times the rate.
+func (c RateConfig) Throttle(s RateState, now time.Time, t Observed) RateState {
+	reopen := now.Add(max(0, t.Closed))
+	if !s.Active {
+		burst := 0.0
+		if t.Window < time.Second {
+			burst = t.Accepted
+		}
+		r := max(c.Min, c.Start, c.Cut*t.Accepted/max(t.Window, time.Second).Seconds())
+		return RateState{Active: true, Probing: true, Rate: r, Base: r, Burst: burst, Since: reopen}
+	}
+	current := c.rateAt(s, now) // the stored Rate lags while probing
+	limit := t.Limit
+	if !(limit > 0) {
+		// No estimate (too few sends to tell): keep probing, from below.
+		r := max(c.Min, c.Cut*current)
+		return RateState{Active: true, Probing: true, Rate: r, Base: r, Burst: s.Burst, Since: reopen}
+	}
+	limit = min(limit, current) // not above the rate we sent at
+	return RateState{Active: true, Rate: max(c.Min, c.Cut*limit), Max: limit, Burst: s.Burst, Since: reopen}
+}
+
+// EstimateLimit estimates the server's rate from the requests sent in
+// consecutive slots of length slot, oldest first, the last of which met a
+// throttle. The server is taken to be a token bucket of burst tokens that
+// held start tokens when the first slot began: the estimate is the lowest
+// rate at which such a bucket, fed those sends, would not have run dry
+// before the last slot (a little below the server's rate, by up to a
+// slot's worth of sends). 0: nothing to tell (fewer than two slots, or
+// sends that would not have emptied the bucket).
+func EstimateLimit(sends []float64, slot time.Duration, burst, start float64) float64 {
+	if len(sends) < 2 || slot <= 0 {
+		return 0
+	}
+	dt := slot.Seconds()
+	dry := func(r float64, slots []float64) bool { // whether the bucket runs dry within slots
+		b := min(burst, start)
+		for _, n := range slots {
+			b = min(burst, b+r*dt) - n
+			if b < -0.5 {
+				return true
+			}
+		}
+		return false
+	}
+	peak := 0.0
+	for _, n := range sends {
+		peak = max(peak, n/dt)
+	}
+	before := sends[:len(sends)-1]
+	if peak == 0 || !dry(0, sends) || dry(peak, before) {
+		return 0
+	}
+	return bisect(0, peak, func(r float64) bool { return !dry(r, before) })
+}
+
+// bisect returns the least x in [lo, hi] for which ok(x) holds, ok being
+// false below some point and true above it.
+func bisect(lo, hi float64, ok func(float64) bool) float64 {
+	for range 40 {
+		mid := (lo + hi) / 2
+		if ok(mid) {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return hi
+}
+
+// rateAt is the rate s let requests go at, at time t.
+func (c RateConfig) rateAt(s RateState, t time.Time) float64 {
+	d := max(0, t.Sub(s.Since).Seconds()) // before Since the gate is closed
+	switch {
+	case s.Probing:
+		return max(c.Min, s.Base*math.Exp2(min(d/c.Doubling.Seconds(), 60)))
+	}
+	k := math.Cbrt(s.Max * (1 - c.Cut) / c.Scale)
+	return max(c.Min, c.Scale*math.Pow(d-k, 3)+s.Max)
+}
+
+// Grow is the learned rate after successes at now; demand is the rate at
+// which the callers' requests are being accepted (0: unknown). Outside
+// probing the rate grows to at most twice the demand, so that it does not
+// climb far beyond what is being sent and let a burst through later.
+func (c RateConfig) Grow(s RateState, now time.Time, demand float64) RateState {
+	if !s.Active {
+		return s
+	}
+	if now.Before(s.Since) {
+		return s // the gate has not reopened yet
+	}
+	r := c.rateAt(s, now)
+	if s.Probing {
+		s.Rate = r
+		return s
+	}
+	if demand > 0 {
+		r = min(r, max(2*demand, s.Max))
+	}
+	s.Rate = max(c.Min, r)
+	if now.Sub(s.Since) >= c.Quiet && demand > 0 && s.Rate >= 2*demand {
+		return RateState{} // it no longer limits anything
+	}
+	return s
+}

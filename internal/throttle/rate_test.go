@@ -1,0 +1,132 @@
+package throttle
+
+import (
+	"math"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestRateThrottle(t *testing.T) {
+	c := RateConfig{Cut: 0.95, Scale: 0.02, Doubling: 100 * time.Millisecond, Min: 0.5, Start: 10, Burst: 2, Quiet: time.Minute}
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	reopen := t0.Add(time.Second)
+	tests := []struct {
+		name string
+		s    RateState
+		o    Observed
+		want RateState
+	}{
+		{"first throttle after a burst: probe, and keep the burst",
+			RateState{}, Observed{Accepted: 20, Window: 3 * time.Millisecond, Closed: time.Second},
+			RateState{Active: true, Probing: true, Rate: 19, Base: 19, Burst: 20, Since: reopen}},
+		{"first throttle after a long run: no burst known",
+			RateState{}, Observed{Accepted: 400, Window: 4 * time.Second, Closed: time.Second},
+			RateState{Active: true, Probing: true, Rate: 95, Base: 95, Since: reopen}},
+		{"first throttle, nothing accepted: from Start",
+			RateState{}, Observed{Window: time.Second},
+			RateState{Active: true, Probing: true, Rate: 10, Base: 10, Since: t0}},
+		{"probing overshot: cut from the estimate",
+			RateState{Active: true, Probing: true, Rate: 400, Base: 400, Burst: 20, Since: t0}, Observed{Limit: 200, Closed: time.Second},
+			RateState{Active: true, Rate: 190, Max: 200, Burst: 20, Since: reopen}},
+		{"no estimate: probe again from the cut rate",
+			RateState{Active: true, Rate: 95, Max: 100, Burst: 20, Since: t0}, Observed{},
+			RateState{Active: true, Probing: true, Rate: 0.95 * 95, Base: 0.95 * 95, Burst: 20, Since: t0}},
+		{"an estimate above the rate: cut from the rate",
+			RateState{Active: true, Rate: 95, Max: 100, Since: t0}, Observed{Limit: 150},
+			RateState{Active: true, Rate: 0.95 * 95, Max: 95, Since: t0}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, c.Throttle(tt.s, t0, tt.o))
+		})
+	}
+}
+
+func TestEstimateLimit(t *testing.T) {
+	const slot = 10 * time.Millisecond
+	// sendsFor simulates a server bucket (rate r, burst b, full at the
+	// start) fed at the send rates given per slot, and returns the sends up
+	// to and including the slot in which the bucket ran dry.
+	sendsFor := func(r, b float64, rates []float64) []float64 {
+		tokens := b
+		var out []float64
+		for _, x := range rates {
+			n := x * slot.Seconds()
+			tokens = min(b, tokens+r*slot.Seconds())
+			out = append(out, n)
+			if tokens -= n; tokens < 0 {
+				return out
+			}
+		}
+		return out
+	}
+	ramp := func(from float64, double time.Duration) []float64 {
+		var out []float64
+		for i := range 200 {
+			out = append(out, from*math.Exp2(float64(time.Duration(i)*slot)/float64(double)))
+		}
+		return out
+	}
+	flat := func(x float64) []float64 {
+		out := make([]float64, 500)
+		for i := range out {
+			out[i] = x
+		}
+		return out
+	}
+	tests := []struct {
+		name  string
+		sends []float64
+		burst float64
+		want  float64
+	}{
+		{"probing ramp past 200/s", sendsFor(200, 20, ramp(19, 100*time.Millisecond)), 20, 200},
+		{"slow ramp past 50/s", sendsFor(50, 10, ramp(5, 400*time.Millisecond)), 10, 50},
+		{"steady 10 % above 200/s", sendsFor(200, 20, flat(220)), 20, 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := EstimateLimit(tt.sends, slot, tt.burst, tt.burst)
+			assert.InEpsilon(t, tt.want, got, 0.1, "estimate %.1f from %d slots", got, len(tt.sends))
+			t.Logf("estimate %.1f", got)
+		})
+	}
+	assert.Zero(t, EstimateLimit([]float64{5}, slot, 20, 20), "one slot")
+	assert.Zero(t, EstimateLimit([]float64{1, 1, 1}, slot, 20, 20), "never ran dry: nothing to tell")
+	assert.Zero(t, EstimateLimit(nil, slot, 20, 20))
+}
+
+func TestRateGrow(t *testing.T) {
+	c := RateConfig{Cut: 0.9, Scale: 0.4, Doubling: 250 * time.Millisecond, Min: 0.5, Burst: 2, Quiet: time.Minute}
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	cut := RateState{Active: true, Rate: 180, Max: 200, Since: t0}
+	k := math.Cbrt(200 * 0.1 / 0.4) // CUBIC's K: when the curve is back at Max
+	at := func(s float64) time.Time { return t0.Add(time.Duration(s * float64(time.Second))) }
+	tests := []struct {
+		name   string
+		s      RateState
+		now    time.Time
+		demand float64
+		want   float64
+		active bool
+	}{
+		{"off stays off", RateState{}, at(5), 100, 0, false},
+		{"probing doubles", RateState{Active: true, Probing: true, Rate: 10, Base: 10, Since: t0}, at(0.5), 0, 40, true},
+		{"cubic starts at the cut", cut, t0, 0, 180, true},
+		{"cubic back at Max after K", cut, at(k), 0, 200, true},
+		{"cubic above Max later", cut, at(k + 2), 0, 200 + 0.4*8, true},
+		{"at most twice the demand", cut, at(k + 20), 110, 220, true},
+		{"never below Max for demand", cut, at(k + 20), 10, 200, true},
+		{"clock behind the store: unchanged", cut, at(-1), 0, 180, true},
+		{"quiet and not limiting: off", cut, at(61), 50, 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := c.Grow(tt.s, tt.now, tt.demand)
+			assert.InDelta(t, tt.want, got.Rate, 1e-6)
+			assert.Equal(t, tt.active, got.Active)
+		})
+	}
+}

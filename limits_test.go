@@ -1,0 +1,233 @@
+package apierr
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/accessapi/apierr/codes"
+)
+
+// scriptedServer answers each request with the next status of a script
+// (200 once it runs out), with Retry-After when given.
+type scriptedServer struct {
+	*httptest.Server
+	mu         sync.Mutex
+	script     []int
+	retryAfter string
+	requests   atomic.Int64
+}
+
+func newScriptedServer(t *testing.T, retryAfter string, script ...int) *scriptedServer {
+	s := &scriptedServer{script: script, retryAfter: retryAfter}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		s.requests.Add(1)
+		s.mu.Lock()
+		status := http.StatusOK
+		if len(s.script) > 0 {
+			status, s.script = s.script[0], s.script[1:]
+		}
+		s.mu.Unlock()
+		if status != http.StatusOK && s.retryAfter != "" {
+			w.Header().Set("Retry-After", s.retryAfter)
+		}
+		w.WriteHeader(status)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func newLimitsClient(t *testing.T, url string, opts ...Option) *Client {
+	c, err := New(append([]Option{WithBaseURL(url), WithRetryBudget(RetryBudget{})}, opts...)...)
+	require.NoError(t, err)
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func getWith(ctx context.Context, c *Client) error {
+	req, err := c.NewRequest(ctx, http.MethodGet, "items", nil)
+	if err != nil {
+		return err
+	}
+	_, err = c.Do(req, nil)
+	return err
+}
+
+func TestGateThrottleWithRetryAfter(t *testing.T) {
+	srv := newScriptedServer(t, "2", 429, 429, 429, 429)
+	c := newLimitsClient(t, srv.URL, WithRetryPolicy(RetryPolicy{MaxAttempts: 1, MinWait: time.Millisecond, MaxWait: time.Second, MaxRetryAfter: 30 * time.Second}))
+	err := getWith(context.Background(), c)
+	require.ErrorIs(t, err, ErrTooManyRequests)
+	require.EqualValues(t, 1, srv.requests.Load())
+
+	// A caller whose deadline ends before the gate reopens (in 2 s) gets
+	// the typed error at once, with RetryAfter, and sends nothing.
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err = getWith(ctx, c)
+	assert.Less(t, time.Since(start), 250*time.Millisecond, "at once")
+	var p *Problem[codes.Generic]
+	require.ErrorAs(t, err, &p)
+	assert.Equal(t, 429, p.Status)
+	assert.Zero(t, p.Attempts, "nothing sent")
+	assert.InDelta(t, float64(2*time.Second), float64(p.RetryAfter), float64(250*time.Millisecond))
+	assert.EqualValues(t, 1, srv.requests.Load(), "the server saw no request")
+
+	// A caller with time waits at the gate instead of sending: the seam
+	// records the wait (and skips it).
+	var waits []time.Duration
+	var mu sync.Mutex
+	c.clock.sleep = func(d time.Duration) time.Duration { mu.Lock(); waits = append(waits, d); mu.Unlock(); return 0 }
+	srv.mu.Lock()
+	srv.script = nil
+	srv.mu.Unlock()
+	require.NoError(t, getWith(context.Background(), c))
+	require.NotEmpty(t, waits)
+	assert.InDelta(t, float64(2*time.Second), float64(waits[0]), float64(250*time.Millisecond), "waited at the gate")
+	assert.EqualValues(t, 2, srv.requests.Load())
+}
+
+func TestGateThrottleWithoutRetryAfter(t *testing.T) {
+	srv := newScriptedServer(t, "", 429, 429)
+	c := newLimitsClient(t, srv.URL, WithRetryPolicy(RetryPolicy{MaxAttempts: 4, MinWait: 200 * time.Millisecond, MaxWait: time.Second, MaxRetryAfter: 30 * time.Second}))
+	c.clock.jitter = func() float64 { return 0 }
+	var waits []time.Duration
+	c.clock.sleep = func(d time.Duration) time.Duration { waits = append(waits, d); return 0 }
+	require.NoError(t, getWith(context.Background(), c))
+	assert.EqualValues(t, 3, srv.requests.Load())
+	// Each retry waits the gate's closure: the policy's backoff, MinWait
+	// with jitter 0; the learned rate lets the retries go at once.
+	assert.Equal(t, []time.Duration{200 * time.Millisecond, 200 * time.Millisecond}, waits)
+}
+
+func TestGateOutageLetsOneProbeThrough(t *testing.T) {
+	const failures = 40
+	script := make([]int, failures)
+	for i := range script {
+		script[i] = 503
+	}
+	srv := newScriptedServer(t, "", script...)
+	c := newLimitsClient(t, srv.URL, WithRetryPolicy(RetryPolicy{MaxAttempts: 50, MinWait: time.Millisecond, MaxWait: 2 * time.Millisecond, MaxRetryAfter: time.Second}))
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			errs <- getWith(ctx, c)
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		assert.NoError(t, err)
+	}
+	// 40 failures then successes; without the gate, 16 callers retrying
+	// every 1–2 ms would have sent the 40 failures within a few ms and
+	// then 16 successes. With it the outage's requests are the failures
+	// that opened it plus one probe at a time.
+	sent := srv.requests.Load()
+	assert.EqualValues(t, failures+16, sent, "every failure is answered, then every caller succeeds")
+}
+
+func TestGateCancelWhileWaiting(t *testing.T) {
+	srv := newScriptedServer(t, "10", 429)
+	c := newLimitsClient(t, srv.URL, WithRetryPolicy(RetryPolicy{MaxAttempts: 1, MinWait: time.Millisecond, MaxWait: time.Second, MaxRetryAfter: 30 * time.Second}))
+	require.Error(t, getWith(context.Background(), c))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- getWith(ctx, c) }()
+	time.Sleep(50 * time.Millisecond)
+	cancel()
+	select {
+	case err := <-done:
+		assert.ErrorIs(t, err, context.Canceled)
+	case <-time.After(5 * time.Second):
+		t.Fatal("the wait at the gate did not end with the context")
+	}
+	assert.EqualValues(t, 1, srv.requests.Load())
+}
+
+func TestGateManyGoroutinesAndLimits(t *testing.T) {
+	var inFlight, maxInFlight atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		n := inFlight.Add(1)
+		for {
+			m := maxInFlight.Load()
+			if n <= m || maxInFlight.CompareAndSwap(m, n) {
+				break
+			}
+		}
+		time.Sleep(2 * time.Millisecond)
+		inFlight.Add(-1)
+	}))
+	defer srv.Close()
+	c := newLimitsClient(t, srv.URL, WithMaxInFlight(5), WithRateLimit(2000, 10))
+	var wg sync.WaitGroup
+	for range 32 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 10 {
+				assert.NoError(t, getWith(context.Background(), c))
+			}
+		}()
+	}
+	wg.Wait()
+	assert.LessOrEqual(t, maxInFlight.Load(), int64(5), "USTA: at most 5 in flight")
+	assert.Positive(t, maxInFlight.Load())
+}
+
+func TestLimitOptions(t *testing.T) {
+	tests := []struct {
+		name string
+		opt  Option
+		want string
+	}{
+		{"rate", WithRateLimit(0, 1), "WithRateLimit: rps"},
+		{"burst", WithRateLimit(5, 0), "WithRateLimit: burst"},
+		{"in flight", WithMaxInFlight(0), "WithMaxInFlight"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := New(WithBaseURL("https://example.test"), tt.opt)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "apierr: "+tt.want)
+		})
+	}
+	c, err := New(WithBaseURL("https://example.test"), WithAdaptiveRate(false), WithRateLimit(5, 1), WithMaxInFlight(5))
+	require.NoError(t, err)
+	require.NoError(t, c.Close())
+}
+
+func TestBudgetSparesHonouredThrottles(t *testing.T) {
+	// 429s with Retry-After: 0.001 s cost nothing; 503s do.
+	srv := newScriptedServer(t, "0.001", 429, 429, 429)
+	c, err := New(WithBaseURL(srv.URL), WithAdaptiveRate(false),
+		WithRetryBudget(RetryBudget{Capacity: 5, RetryCost: 5, TimeoutCost: 5}))
+	require.NoError(t, err)
+	defer c.Close()
+	require.NoError(t, getWith(context.Background(), c))
+	assert.EqualValues(t, 5, budgetLeft(c), "three honoured throttles: the budget is untouched")
+
+	srv5 := newScriptedServer(t, "", 503, 503)
+	c5, err := New(WithBaseURL(srv5.URL), WithRetryPolicy(RetryPolicy{MaxAttempts: 4, MinWait: time.Millisecond, MaxWait: 2 * time.Millisecond, MaxRetryAfter: time.Second}),
+		WithRetryBudget(RetryBudget{Capacity: 5, RetryCost: 5, TimeoutCost: 5}))
+	require.NoError(t, err)
+	defer c5.Close()
+	err = getWith(context.Background(), c5)
+	require.ErrorIs(t, err, ErrServer, "one retry paid for, the second refused")
+	assert.EqualValues(t, 2, srv5.requests.Load())
+	assert.False(t, errors.Is(err, context.DeadlineExceeded))
+}
