@@ -49,10 +49,10 @@ type callState struct {
 	last        error   // the typed error of the latest response
 	lastProblem problem // last as a problem, when it is one
 
-	body limitedBody      // the 2xx body being decoded into v
-	obs  *callObservation // nil without an Observer (observe.go)
-	permit throttle.Permit // what the limiter let the latest attempt go with
-	held   bool            // permit is not Done yet
+	body   limitedBody      // the 2xx body being decoded into v
+	obs    *callObservation // nil without an Observer (observe.go)
+	permit throttle.Permit  // what the limiter let the latest attempt go with
+	held   bool             // permit is not Done yet
 }
 
 // callKey finds a callState in a context derived from it.
@@ -154,10 +154,14 @@ func (c *Client) beforeAttempt(s *callState, req *http.Request) error {
 		}
 		s.credential = cred
 	}
-	if d, cause := c.lim.Closure(); d > c.policy.MaxRetryAfter {
+	d, cause := c.lim.Closure()
+	if d > c.policy.MaxRetryAfter {
 		// The server asked for a longer wait than the policy honours.
 		c.logStop(s, stopAboveMax, d)
 		return &gateError{wait: d, cause: cause}
+	}
+	if d > 0 && c.obs != nil { // a gate hold: the attempt waits for the reopening
+		c.obs.Wait(s, WaitEvent{Reason: WaitGate, Duration: d, Attempt: s.attempts + 1})
 	}
 	p, err := c.lim.Acquire(s.Context)
 	if err != nil {

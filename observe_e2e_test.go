@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -333,4 +334,47 @@ func TestObserverContextsNotDerived(t *testing.T) {
 	srv.Inject(1, apierrtest.Status(503))
 	require.NoError(t, observedDo(t, c, "GET", "Owners/o1/BoundLocks", nil))
 	assert.Equal(t, 2, srv.Attempts("/api/v1/Owners/o1/BoundLocks"))
+}
+
+// TestObserverSeesGateHolds: a call that starts while another call's 429
+// holds the gate closed waits at the gate, and the observer hears of that
+// wait as a gate hold (the retrying call's own wait is a retry-after wait).
+func TestObserverSeesGateHolds(t *testing.T) {
+	first := make(chan struct{})
+	var once sync.Once
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		throttled := false
+		once.Do(func() { throttled = true })
+		if throttled {
+			w.Header().Set("Retry-After-Ms", "300")
+			w.WriteHeader(http.StatusTooManyRequests)
+			close(first)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	}))
+	defer srv.Close()
+	log := &eventLog{}
+	c, err := apierr.New(apierr.WithBaseURL(srv.URL), apierr.WithObserver(log))
+	require.NoError(t, err)
+	defer c.Close()
+
+	get := func() error {
+		req, err := c.NewRequest(context.Background(), http.MethodGet, "x", nil)
+		require.NoError(t, err)
+		_, err = c.Do(req, nil)
+		return err
+	}
+	done := make(chan error, 1)
+	go func() { done <- get() }()
+	<-first
+	require.Eventually(t, func() bool { // the client has read the 429: the gate is closed
+		return strings.Contains(strings.Join(log.events(), "\n"), "status=429")
+	}, 5*time.Second, time.Millisecond)
+	require.NoError(t, get(), "the second call waits at the gate, then succeeds")
+	require.NoError(t, <-done)
+
+	events := strings.Join(log.events(), "\n")
+	assert.Contains(t, events, "wait gate before 1", "the second call's hold at the gate")
+	assert.Contains(t, events, "wait retry-after before 2", "the first call's retry")
 }
