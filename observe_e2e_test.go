@@ -138,8 +138,7 @@ func TestObserverEvents(t *testing.T) {
 		srv := apierrtest.NewTapkey()
 		defer srv.Close()
 		log := &eventLog{}
-		c := newObserved(t, log, apierr.WithBaseURL(srv.URL()+"/api/v1"), apierr.WithDecoder(decode.Tapkey),
-			apierr.WithClientCredentials(srv.ClientCredentials()), apierr.WithHTTPClient(srv.Client()))
+		c := newObserved(t, log, srv.ClientOptions(apierr.WithHTTPClient(srv.Client()))...)
 		srv.Inject(2, apierrtest.Status(503))
 		require.NoError(t, observedDo(t, c, "GET", "Owners/o1/BoundLocks", nil))
 		assert.Equal(t, []string{
@@ -163,8 +162,7 @@ func TestObserverEvents(t *testing.T) {
 		srv := apierrtest.NewTapkey()
 		defer srv.Close()
 		log := &eventLog{}
-		c := newObserved(t, log, apierr.WithBaseURL(srv.URL()+"/api/v1"), apierr.WithDecoder(decode.Tapkey),
-			apierr.WithClientCredentials(srv.ClientCredentials()), apierr.WithHTTPClient(srv.Client()))
+		c := newObserved(t, log, srv.ClientOptions(apierr.WithHTTPClient(srv.Client()))...)
 		require.NoError(t, observedDo(t, c, "GET", "Owners/o1/BoundLocks", nil))
 		log.lines = nil
 		srv.RevokeAll()
@@ -240,8 +238,7 @@ func TestObserverEvents(t *testing.T) {
 		srv := apierrtest.NewTapkey()
 		defer srv.Close()
 		log := &eventLog{}
-		c := newObserved(t, log, apierr.WithBaseURL(srv.URL()+"/api/v1"), apierr.WithDecoder(decode.Tapkey),
-			apierr.WithClientCredentials(srv.ClientCredentials()), apierr.WithHTTPClient(srv.Client()))
+		c := newObserved(t, log, srv.ClientOptions(apierr.WithHTTPClient(srv.Client()))...)
 		srv.InjectPath("/connect/token", 1, apierrtest.Status(503))
 		require.NoError(t, observedDo(t, c, "GET", "Owners/o1/BoundLocks", nil))
 		assert.Equal(t, []string{
@@ -260,9 +257,8 @@ func TestObserverEvents(t *testing.T) {
 		srv := apierrtest.NewTapkey()
 		defer srv.Close()
 		log := &eventLog{}
-		c := newObserved(t, log, apierr.WithBaseURL(srv.URL()+"/api/v1"), apierr.WithDecoder(decode.Tapkey),
-			apierr.WithClientCredentials(srv.ClientCredentials()), apierr.WithHTTPClient(srv.Client()),
-			apierr.WithRetryBudget(apierr.RetryBudget{Capacity: 5, RetryCost: 5, TimeoutCost: 5}))
+		c := newObserved(t, log, srv.ClientOptions(apierr.WithHTTPClient(srv.Client()),
+			apierr.WithRetryBudget(apierr.RetryBudget{Capacity: 5, RetryCost: 5, TimeoutCost: 5}))...)
 		srv.Inject(3, apierrtest.Status(503))
 		err := observedDo(t, c, "GET", "Owners/o1/BoundLocks", nil)
 		require.ErrorIs(t, err, apierr.ErrServer)

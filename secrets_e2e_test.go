@@ -20,11 +20,6 @@ import (
 	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/accessapi/apierr"
-	"github.com/accessapi/apierr/codes"
-	"github.com/accessapi/apierr/codes/entrecode"
-	"github.com/accessapi/apierr/codes/exos"
-	"github.com/accessapi/apierr/codes/tapkey"
-	"github.com/accessapi/apierr/codes/usta"
 	"github.com/accessapi/apierr/decode"
 )
 
@@ -170,28 +165,14 @@ func TestEchoedCredentialsStayOutOfErrorText(t *testing.T) {
 	}
 }
 
-// problemBody returns the raw Body of the Problem in err's chain.
+// problemBody returns the raw Body of the Problem in err's chain,
+// whichever decoder made it.
 func problemBody(err error) ([]byte, bool) {
-	var (
-		g *apierr.Problem[codes.Generic]
-		k *apierr.Problem[tapkey.Code]
-		x *apierr.Problem[exos.Code]
-		e *apierr.Problem[entrecode.Code]
-		u *apierr.Problem[usta.Code]
-	)
-	switch {
-	case errors.As(err, &g):
-		return g.Body, true
-	case errors.As(err, &k):
-		return k.Body, true
-	case errors.As(err, &x):
-		return x.Body, true
-	case errors.As(err, &e):
-		return e.Body, true
-	case errors.As(err, &u):
-		return u.Body, true
+	var p apierr.APIError
+	if !errors.As(err, &p) {
+		return nil, false
 	}
-	return nil, false
+	return p.Generic().Body, true
 }
 
 // lockedBuffer lets the client's logger write from any goroutine.
