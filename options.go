@@ -88,10 +88,10 @@ func parseBaseURL(raw string) (*url.URL, error) {
 		return nil, errors.New("apierr: WithBaseURL: scheme must be http or https: " + u.Redacted())
 	case u.Host == "":
 		return nil, errors.New("apierr: WithBaseURL: no host: " + u.Redacted())
-	case u.RawQuery != "" || u.Fragment != "":
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.HasSuffix(raw, "#"):
 		return nil, errors.New("apierr: WithBaseURL: a base URL has no query or fragment: " + u.Redacted())
 	}
-	if !strings.HasSuffix(u.Path, "/") {
+	if !strings.HasSuffix(u.EscapedPath(), "/") { // "/a%2F" ends in a segment, not a slash
 		u.Path += "/"
 		if u.RawPath != "" {
 			u.RawPath += "/"
