@@ -275,7 +275,8 @@ func (h *fleetHealth) outcome(feature string, err error) error {
 }
 
 // The learned rate as the fleet stores it: a version byte, the flags, and
-// six numbers (Since in unix nanoseconds of the store's clock).
+// six numbers (Since in unix nanoseconds of the store's clock; the last one
+// reserved, zero).
 const (
 	rateStateVersion = 1
 	rateStateLen     = 2 + 6*8
@@ -310,7 +311,7 @@ func decodeRateState(b []byte) (throttle.RateState, error) {
 	if len(b) == 0 {
 		return throttle.RateState{}, nil
 	}
-	if len(b) != rateStateLen || b[0] != rateStateVersion || b[1]&^3 != 0 {
+	if len(b) != rateStateLen || b[0] != rateStateVersion || b[1]&^3 != 0 || binary.BigEndian.Uint64(b[2+8*5:]) != 0 {
 		return throttle.RateState{}, errors.New("apierr: fleet: unreadable learned rate")
 	}
 	num := func(i int) float64 { return math.Float64frombits(binary.BigEndian.Uint64(b[2+8*i:])) }
