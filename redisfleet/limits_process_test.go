@@ -208,7 +208,13 @@ func TestFleetGoodputSharedLimit(t *testing.T) {
 				quantile(lat, 0.5), quantile(lat, 0.99))
 			t.Logf("served per 500 ms (ok/429):%s", srv.timeline())
 			assert.GreaterOrEqual(t, float64(ok), 0.999*float64(total), errs)
-			assert.LessOrEqual(t, float64(throttled), tc.max429*float64(total), "429s")
+			if raceDetector {
+				return // the budgets below are about time, which -race distorts
+			}
+			// The budget, plus the first wave: each of the fleet's 32
+			// goroutines may meet the limit before anything is known of it
+			// (a few percent of the short run, well under 1 % of the long one).
+			assert.LessOrEqual(t, float64(throttled), tc.max429*float64(total)+workers*8, "429s")
 			// Generous: a loaded CI machine; the report quotes the real ratio.
 			assert.Less(t, took.Seconds(), 2.5*ideal.Seconds()+1, "time")
 		})
@@ -233,7 +239,9 @@ func TestFleetRateLimitShared(t *testing.T) {
 		workers, ok, span.Seconds(), rate, peak)
 	assert.Equal(t, workers*75, ok)
 	assert.LessOrEqual(t, rate, 105.0, "the fleet's rate")
-	assert.LessOrEqual(t, peak, 10+10+3, "a 100 ms window holds the burst and 100 ms at the rate (+3 for timing)")
+	if !raceDetector { // a stalled process's sends reach the server bunched
+		assert.LessOrEqual(t, peak, 10+10+3, "a 100 ms window holds the burst and 100 ms at the rate (+3 for timing)")
+	}
 }
 
 // TestFleetMaxInFlightShared: WithMaxInFlight(5) in 4 processes of 8
