@@ -174,6 +174,13 @@ func finishAll(t *testing.T, ws []*worker) ([]*workerReport, time.Time) {
 	return reps, end
 }
 
+type goodputCase struct {
+	name       string
+	retryAfter string
+	max429     float64 // share of the calls
+	own        bool    // the baseline: each process its own limits (FleetLimits hidden)
+}
+
 // TestFleetGoodputSharedLimit: 4 worker processes, 8 goroutines each,
 // against one 200 req/s limit (burst 20): with the fleet they learn one
 // rate and honour one gate, so nearly every call succeeds at about the
@@ -183,18 +190,23 @@ func TestFleetGoodputSharedLimit(t *testing.T) {
 	if os.Getenv(goodputEnv) == "1" {
 		calls = 750
 	}
-	for _, tc := range []struct {
-		name       string
-		retryAfter string
-		max429     float64 // share of the calls
-	}{
-		{"429 Retry-After 1", "1", 0.05},
-		{"429 without Retry-After", "", 0.15},
-	} {
+	cases := []goodputCase{
+		{"429 Retry-After 1", "1", 0.05, false},
+		{"429 without Retry-After", "", 0.15, false},
+	}
+	if os.Getenv(goodputEnv) == "1" {
+		cases = append(cases,
+			goodputCase{"baseline own limits, 429 Retry-After 1", "1", 1, true},
+			goodputCase{"baseline own limits, 429 without Retry-After", "", 1, true})
+	}
+	throttles := map[bool]map[string]int{false: {}, true: {}} // own → retryAfter → 429s
+	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			rs := redisserver.ForTest(t)
 			srv := newLimitServer(t, 200, 20, tc.retryAfter, 0)
-			ws, start := startTogether(t, workers, plainJob(srv, rs.Socket, calls, 8))
+			job := plainJob(srv, rs.Socket, calls, 8)
+			job.OwnLimits = tc.own
+			ws, start := startTogether(t, workers, job)
 			reps, end := finishAll(t, ws)
 			ok, failed, errs, lat := totals(reps)
 			_, throttled, _, _ := srv.counts()
@@ -207,6 +219,10 @@ func TestFleetGoodputSharedLimit(t *testing.T) {
 				100*float64(throttled)/float64(total), took.Seconds(), took.Seconds()/ideal.Seconds(), ideal.Seconds(),
 				quantile(lat, 0.5), quantile(lat, 0.99))
 			t.Logf("served per 500 ms (ok/429):%s", srv.timeline())
+			throttles[tc.own][tc.retryAfter] = throttled
+			if tc.own {
+				return // the baseline is measured, and compared below
+			}
 			assert.GreaterOrEqual(t, float64(ok), 0.999*float64(total), errs)
 			if raceDetector {
 				return // the budgets below are about time, which -race distorts
@@ -218,6 +234,10 @@ func TestFleetGoodputSharedLimit(t *testing.T) {
 			// Generous: a loaded CI machine; the report quotes the real ratio.
 			assert.Less(t, took.Seconds(), 2.5*ideal.Seconds()+1, "time")
 		})
+	}
+	for ra, own := range throttles[true] {
+		assert.Less(t, throttles[false][ra], own,
+			"Retry-After %q: the fleet's shared limits cost fewer 429s than each process's own", ra)
 	}
 }
 

@@ -61,7 +61,11 @@ type workerJob struct {
 	Burst       int
 	MaxInFlight int  // WithMaxInFlight when positive
 	Ready       bool // print "ready" and wait for a line before the first phase
+	OwnLimits   bool // hide FleetLimits: each process keeps its own limits (the baseline)
 }
+
+// tokensOnly is a Fleet without FleetLimits.
+type tokensOnly struct{ apierr.Fleet }
 
 // workerReport is what a worker prints.
 type workerReport struct {
@@ -98,7 +102,11 @@ func (job workerJob) run() (*workerReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := []apierr.Option{apierr.WithBaseURL(job.Base), apierr.WithFleet(fleet)}
+	var shared apierr.Fleet = fleet
+	if job.OwnLimits {
+		shared = tokensOnly{fleet}
+	}
+	opts := []apierr.Option{apierr.WithBaseURL(job.Base), apierr.WithFleet(shared)}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	opts = append(opts, apierr.WithLogger(log))
 	path := "Owners/o-1/BoundLocks"
