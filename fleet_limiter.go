@@ -72,10 +72,11 @@ func newFleetLimiter(cfg config) *fleetLimiter {
 func limitsScope(cfg config) string {
 	h := sha256.New()
 	h.Write([]byte("limits\x00"))
-	if cfg.base != nil {
-		h.Write([]byte(cfg.base.String()))
+	if cfg.base == nil { // New refuses it before; no scope to share
+		return hex.EncodeToString(h.Sum(nil))
 	}
-	if id, err := cfg.auth.fleetScope(cfg.base); err == nil && cfg.base != nil {
+	h.Write([]byte(cfg.base.String()))
+	if id, err := cfg.auth.fleetScope(cfg.base); err == nil {
 		h.Write([]byte{0})
 		h.Write([]byte(id))
 	}
