@@ -42,6 +42,7 @@ type Client struct {
 	pool       *poolShield           // hc's transport
 	decoder    Decoder
 	lim        *throttle.Limiter // the gate, the send rates and the retry budget
+	fleetLim   *fleetLimiter     // the limiter's state in the fleet; nil: this process's own
 	bodyLimit  int64
 	userAgent  []string // header values, shared by every request
 	acceptLang []string // nil: not sent
@@ -135,7 +136,7 @@ func New(opts ...Option) (*Client, error) {
 		c.acceptLang = []string{cfg.acceptLanguage}
 	}
 	var err error
-	if c.lim, err = newLimiter(cfg, c.clock); err != nil {
+	if c.lim, c.fleetLim, err = newLimiter(cfg, c.clock); err != nil {
 		return nil, errors.New("apierr: New: " + strings.TrimPrefix(err.Error(), "throttle: "))
 	}
 	c.rc = &retryablehttp.Client{
@@ -153,6 +154,9 @@ func New(opts ...Option) (*Client, error) {
 	if c.auth, err = cfg.auth.build(authEnv{base: c.base, hc: c.hc, log: c.log, policy: c.policy, clock: c.clock, obs: c.obs, fleet: cfg.fleet}); err != nil {
 		return nil, err
 	}
+	if c.fleetLim != nil {
+		c.fleetLim.run(c.lim, c.clock) // until Close
+	}
 	return c, nil
 }
 
@@ -165,6 +169,7 @@ func New(opts ...Option) (*Client, error) {
 func (c *Client) Close() error {
 	c.closeOnce.Do(func() {
 		c.closed.Store(true)
+		c.fleetLim.close()
 		if c.auth != nil {
 			ctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
 			c.closeErr = c.auth.close(ctx)

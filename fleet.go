@@ -101,6 +101,16 @@ type FleetLockout struct {
 // WithFleet shares the token or exos session and the exos lockout with every
 // other process that uses the same Fleet with the same base URL and
 // identity. See Fleet; redisfleet.New returns one on Redis.
+//
+// When the Fleet also implements FleetLimits (redisfleet's does), the
+// server's limits are shared too, per base URL (and identity, when the
+// client has one the fleet shares): one gate that a throttle in any process
+// closes for all, one learned send rate estimated from every process's
+// sends, WithRateLimit and WithMaxInFlight as limits of the whole fleet
+// rather than of each process, and one retry budget. A process that cannot
+// reach the fleet keeps 1/N of the configured rate and cap (N: the processes
+// last seen) and the last closure it knew; a call never fails for it. Close
+// stops the client's background reads of the fleet.
 func WithFleet(f Fleet) Option {
 	return func(c *config) error {
 		if f == nil {

@@ -45,7 +45,7 @@ type fleetStore struct {
 
 	cur      atomic.Pointer[credential]
 	localSeq atomic.Uint64
-	degraded atomic.Bool // the last Fleet operation failed (logged once)
+	health   *fleetHealth // logs the fallback to acting alone, once
 
 	mu     sync.Mutex
 	renew  map[uint64]context.CancelFunc // fence -> stops its renewal
@@ -59,6 +59,11 @@ func newFleetStore(f Fleet, scope string, session bool, log *slog.Logger, obs Ob
 	return &fleetStore{
 		f: f, scope: scope, holder: newHolderID(), session: session, log: log, obs: obs, clk: clk,
 		renew: make(map[uint64]context.CancelFunc), every: fleetSessionTTL / 3,
+		health: &fleetHealth{
+			log: log, obs: obs,
+			down: "apierr: fleet unavailable; this process acts alone (own token, own lockout) until it answers",
+			up:   "apierr: fleet available again; sharing the token",
+		},
 	}
 }
 
@@ -370,23 +375,9 @@ func (s *fleetStore) endOrphan(c *credential) {
 	_ = s.endCred(ctx, c)
 }
 
-// outcome reports each failure of the fleet to the observer, for the
-// feature it failed ("token", "session", "lockout"), and logs the switch to
-// acting alone (at the first failure) and back (at the first success after
-// one): once each, not on every call.
-func (s *fleetStore) outcome(feature string, err error) {
-	if err != nil && s.obs != nil {
-		s.obs.FleetFallback(context.Background(), FleetFallbackEvent{Feature: feature, Err: err})
-	}
-	switch {
-	case err != nil && !s.degraded.Swap(true):
-		s.warn("apierr: fleet unavailable; this process acts alone (own token, own lockout) until it answers", err)
-	case err == nil && s.degraded.Swap(false):
-		if s.log != nil {
-			s.log.LogAttrs(context.Background(), slog.LevelInfo, "apierr: fleet available again; sharing the token")
-		}
-	}
-}
+// outcome reports a fleet operation's result for feature ("token",
+// "session", "lockout"); see fleetHealth.
+func (s *fleetStore) outcome(feature string, err error) { _ = s.health.outcome(feature, err) }
 
 func (s *fleetStore) warn(msg string, err error) {
 	if s.log != nil {

@@ -66,7 +66,9 @@ func WithAdaptiveRate(on bool) Option {
 // clock is the client's, so the tests' seams move it too (see
 // clock.limiterNow). A throttle that names no wait closes the gate for the
 // policy's backoff: MinWait doubled per throttle in a row, up to MaxWait.
-func newLimiter(cfg config, k *clock) (*throttle.Limiter, error) {
+// With a fleet that implements FleetLimits, the limiter's state is the
+// fleet's (returned, for the client to start and stop its loop).
+func newLimiter(cfg config, k *clock) (*throttle.Limiter, *fleetLimiter, error) {
 	tc := throttle.DefaultConfig()
 	tc.Clock = throttle.Clock{
 		Now:    k.limiterNow,
@@ -84,7 +86,15 @@ func newLimiter(cfg config, k *clock) (*throttle.Limiter, error) {
 		TimeoutCost: int64(cfg.budget.TimeoutCost),
 		Refund:      int64(cfg.budget.Refund),
 	}
-	return throttle.New(tc)
+	fl := newFleetLimiter(cfg)
+	if fl != nil {
+		tc.Store = fl
+	}
+	lim, err := throttle.New(tc)
+	if err != nil {
+		return nil, nil, err
+	}
+	return lim, fl, nil
 }
 
 // resultOf tells the limiter what an attempt says about the server. A

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/accessapi/apierr"
@@ -83,6 +84,66 @@ func benchClient(b *testing.B, socket string, withFleet bool) (*apierrtest.Serve
 
 func call(b *testing.B, client *apierr.Client) {
 	req, err := client.NewRequest(context.Background(), http.MethodGet, "Owners/o-1/BoundLocks", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := client.Do(req, io.Discard); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkFleetLimits measures what the fleet's shared limits add to a
+// call (a plain loopback server, no auth), side by side with the same
+// limits kept in the process: open (no configured limit: the fleet is only
+// read in the background), a configured rate that never binds (one Reserve
+// script per call), and a cap on requests in flight that never binds (one
+// slot taken and given back per call).
+func BenchmarkFleetLimits(b *testing.B) {
+	socket := startBenchRedis(b)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte(`{}`))
+	}))
+	b.Cleanup(srv.Close)
+	for _, lim := range []struct {
+		name string
+		opts []apierr.Option
+	}{
+		{"open", nil},
+		{"rate", []apierr.Option{apierr.WithRateLimit(1e6, 1000)}},
+		{"inflight", []apierr.Option{apierr.WithMaxInFlight(64)}},
+	} {
+		for _, withFleet := range []bool{false, true} {
+			name := lim.name + "/fleet=none"
+			opts := append([]apierr.Option{apierr.WithBaseURL(srv.URL + "/")}, lim.opts...)
+			if withFleet {
+				name = lim.name + "/fleet=redis"
+				rdb := redis.NewClient(ClientOptions("unix", socket))
+				b.Cleanup(func() { _ = rdb.Close() })
+				f, err := New(rdb, testKey)
+				if err != nil {
+					b.Fatal(err)
+				}
+				opts = append(opts, apierr.WithFleet(f))
+			}
+			b.Run(name, func(b *testing.B) {
+				client, err := apierr.New(opts...)
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer client.Close()
+				get(b, client, "items")
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					get(b, client, "items")
+				}
+			})
+		}
+	}
+}
+
+func get(b *testing.B, client *apierr.Client, path string) {
+	req, err := client.NewRequest(context.Background(), http.MethodGet, path, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

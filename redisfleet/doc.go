@@ -1,7 +1,9 @@
-// Package redisfleet implements apierr.Fleet on Redis: many worker processes
-// that call one API with one identity share one OAuth2 token or exos session,
-// one exos lockout, and log an exos session out only when the last of them
-// closes.
+// Package redisfleet implements apierr.Fleet and apierr.FleetLimits on
+// Redis: many worker processes that call one API with one identity share one
+// OAuth2 token or exos session, one exos lockout, and log an exos session out
+// only when the last of them closes; and they share the server's limits: one
+// throttle gate, one learned send rate, the configured rate (WithRateLimit)
+// and cap on requests in flight (WithMaxInFlight), and one retry budget.
 //
 //	rdb := redis.NewClient(redisfleet.ClientOptions("unix", "/run/redis/redis.sock"))
 //	fleet, err := redisfleet.New(rdb, key) // key: 32 bytes every worker shares
@@ -20,7 +22,30 @@
 // Every comparison that decides who may write runs inside Redis, in a Lua
 // script: the lease with its fencing counter, the fenced write of a new token
 // generation, the invalidation of only the rejected generation, session
-// holders with expiry, and lockouts, all timed by Redis's clock.
+// holders with expiry, lockouts, and the shared limits below, all timed by
+// Redis's clock. The limits' keys hold durations, counters and the learned
+// rate's numbers: no secret.
+//
+// # Shared limits
+//
+// A throttle in any process closes the fleet's gate (a key with PX, read with
+// PTTL): the others learn of it at their next reservation, which finds the
+// gate closed and takes nothing, or within about 50 ms from the client's
+// background read of the gate and the learned rate. The learned rate is one
+// state for the fleet, written only if its version is still the one read
+// (optimistic concurrency). Each send at the learned or the configured rate
+// takes a slot of a GCRA bucket in a script that reads Redis's TIME, and a
+// send at the learned rate is counted per 5 ms slot of Redis time, so that a
+// throttle's estimate of the server's rate sees every process's sends, not
+// one's. Requests in flight are members of a sorted set scored by their
+// expiry: a process's heartbeat (every second) renews its own, so the slots
+// of a crashed process free themselves within 3 s. A caller waiting for a
+// slot polls, one waiter per process, at jittered intervals from 1 to 8 ms: a
+// notification would need a connection per process held for pub/sub, and
+// polling anyway after a missed one. The heartbeat also counts the live
+// processes (N): a process that cannot reach Redis keeps 1/N of the
+// configured rate and of the cap on requests in flight, and the last gate
+// closure it knew.
 //
 // # Redis trouble never fails a call
 //

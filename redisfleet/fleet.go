@@ -84,6 +84,15 @@ type keys struct {
 	lease   string // "fence|holder", with the lease's expiry
 	holders string // sorted set of session holders by expiry
 	lockout string // hash {status, code, reauth}, with the lockout's expiry
+
+	// The shared limits (limits.go).
+	gate    string // "1" while the gate is closed, with the closure's expiry
+	rate    string // hash {v: version, s: the learned rate's state}
+	bucket  string // prefix of the GCRA buckets: bucket+name, hash {t, r}
+	sends   string // ring hash of the send counts
+	budget  string // the retry budget's tokens spent
+	slots   string // sorted set of in-flight slots by expiry
+	members string // sorted set of live processes by expiry
 }
 
 // keysFor names scope's keys. The tag is a keyed hash of scope: without the
@@ -95,5 +104,7 @@ func (f *Fleet) keysFor(scope string) keys {
 	return keys{
 		base: base, token: base + "token", gen: base + "gen", fence: base + "fence",
 		lease: base + "lease", holders: base + "holders", lockout: base + "lockout",
+		gate: base + "gate", rate: base + "rate", bucket: base + "bucket:", sends: base + "sends",
+		budget: base + "budget", slots: base + "slots", members: base + "members",
 	}
 }

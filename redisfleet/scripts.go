@@ -24,6 +24,19 @@ var (
 	scriptLeave      = loadScript("session_leave")
 	scriptLockSet    = loadScript("lockout_set")
 	scriptLockGet    = loadScript("lockout_get")
+
+	scriptGateClose   = loadScript("gate_close")
+	scriptGateGet     = loadScript("gate_get")
+	scriptGateOpen    = loadScript("gate_open")
+	scriptRateLoad    = loadScript("rate_load")
+	scriptRateSwap    = loadScript("rate_swap")
+	scriptReserve     = loadScript("reserve")
+	scriptSends       = loadScript("sends")
+	scriptBudgetTake  = loadScript("budget_take")
+	scriptBudgetGive  = loadScript("budget_give")
+	scriptSlotAcquire = loadScript("slot_acquire")
+	scriptSlotRelease = loadScript("slot_release")
+	scriptHeartbeat   = loadScript("heartbeat")
 )
 
 func loadScript(name string) *redis.Script {

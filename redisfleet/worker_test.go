@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,7 +34,7 @@ const workerEnv = "APIERR_FLEET_WORKER"
 
 // workerJob is what the parent tells a worker.
 type workerJob struct {
-	Kind     string        // "tapkey" or "exos"
+	Kind     string        // "tapkey", "exos" or "plain" (no auth: the shared limits' tests)
 	Base     string        // the fake's base URL
 	TokenURL string        // tapkey: the token endpoint (maybe a proxy)
 	ClientID string        // tapkey
@@ -53,13 +54,25 @@ type workerJob struct {
 	// a test counts token requests (a loaded machine must not make a worker
 	// act alone), the default where it measures Redis trouble.
 	OpTimeout time.Duration
+
+	// The shared limits' tests.
+	Conc        int     // goroutines sharing each phase's calls; 0 or 1: one, pausing Every
+	RateLimit   float64 // WithRateLimit(RateLimit, Burst) when positive
+	Burst       int
+	MaxInFlight int  // WithMaxInFlight when positive
+	Ready       bool // print "ready" and wait for a line before the first phase
+	OwnLimits   bool // hide FleetLimits: each process keeps its own limits (the baseline)
 }
+
+// tokensOnly is a Fleet without FleetLimits.
+type tokensOnly struct{ apierr.Fleet }
 
 // workerReport is what a worker prints.
 type workerReport struct {
 	OK, Failed int
 	Errors     []string
 	Latencies  []time.Duration
+	Elapsed    time.Duration // the phases' calls, barriers left out
 }
 
 func runWorker() {
@@ -89,7 +102,11 @@ func (job workerJob) run() (*workerReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := []apierr.Option{apierr.WithBaseURL(job.Base), apierr.WithFleet(fleet)}
+	var shared apierr.Fleet = fleet
+	if job.OwnLimits {
+		shared = tokensOnly{fleet}
+	}
+	opts := []apierr.Option{apierr.WithBaseURL(job.Base), apierr.WithFleet(shared)}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	opts = append(opts, apierr.WithLogger(log))
 	path := "Owners/o-1/BoundLocks"
@@ -98,6 +115,8 @@ func (job workerJob) run() (*workerReport, error) {
 		opts = append(opts, apierr.WithClientCredentials(&clientcredentials.Config{
 			ClientID: job.ClientID, ClientSecret: job.Secret, TokenURL: job.TokenURL, AuthStyle: oauth2.AuthStyleInHeader,
 		}))
+	case "plain":
+		path = "items"
 	case "exos":
 		path = "ExosApi/api/v1.0/persons"
 		opts = append(opts, apierr.WithExosSession(apierr.ExosSession{
@@ -105,32 +124,72 @@ func (job workerJob) run() (*workerReport, error) {
 			UserName: job.User, Password: job.Password,
 		}))
 	}
+	if job.RateLimit > 0 {
+		opts = append(opts, apierr.WithRateLimit(job.RateLimit, job.Burst))
+	}
+	if job.MaxInFlight > 0 {
+		opts = append(opts, apierr.WithMaxInFlight(job.MaxInFlight))
+	}
 	client, err := apierr.New(opts...)
 	if err != nil {
 		return nil, err
 	}
 	rep := &workerReport{}
 	in := bufio.NewScanner(os.Stdin)
-	for phase := 1; phase <= max(job.Phases, 1); phase++ {
-		for i := 0; i < job.Calls; i++ {
-			ctx, cancel := context.WithTimeout(context.Background(), job.Deadline)
-			start := time.Now()
-			req, err := client.NewRequest(ctx, http.MethodGet, path, nil)
-			if err == nil {
-				_, err = client.Do(req, io.Discard)
-			}
-			cancel()
-			rep.Latencies = append(rep.Latencies, time.Since(start))
-			if err != nil {
-				rep.Failed++
-				if len(rep.Errors) < 5 {
-					rep.Errors = append(rep.Errors, err.Error())
-				}
-			} else {
-				rep.OK++
-			}
-			time.Sleep(job.Every)
+	if job.Ready {
+		fmt.Println("ready")
+		if !in.Scan() {
+			return nil, fmt.Errorf("stdin closed before the start")
 		}
+	}
+	var mu sync.Mutex
+	call := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), job.Deadline)
+		start := time.Now()
+		req, err := client.NewRequest(ctx, http.MethodGet, path, nil)
+		if err == nil {
+			_, err = client.Do(req, io.Discard)
+		}
+		cancel()
+		took := time.Since(start)
+		mu.Lock()
+		defer mu.Unlock()
+		rep.Latencies = append(rep.Latencies, took)
+		if err != nil {
+			rep.Failed++
+			if len(rep.Errors) < 5 {
+				rep.Errors = append(rep.Errors, err.Error())
+			}
+		} else {
+			rep.OK++
+		}
+	}
+	for phase := 1; phase <= max(job.Phases, 1); phase++ {
+		start := time.Now()
+		if job.Conc <= 1 {
+			for i := 0; i < job.Calls; i++ {
+				call()
+				time.Sleep(job.Every)
+			}
+		} else {
+			calls := make(chan struct{}, job.Calls)
+			for i := 0; i < job.Calls; i++ {
+				calls <- struct{}{}
+			}
+			close(calls)
+			var wg sync.WaitGroup
+			for g := 0; g < job.Conc; g++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for range calls {
+						call()
+					}
+				}()
+			}
+			wg.Wait()
+		}
+		rep.Elapsed += time.Since(start)
 		fmt.Println("phase " + strconv.Itoa(phase) + " done")
 		if !in.Scan() {
 			return nil, fmt.Errorf("stdin closed before phase %d", phase+1)

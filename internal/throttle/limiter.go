@@ -53,6 +53,9 @@ type Limiter struct {
 	burst    int
 	limited  bool          // a configured limit: every Acquire takes the slow path
 	slots    chan struct{} // MaxInFlight; nil: no cap
+	shared   Shared        // the Store when processes share it; nil: this process alone
+	alone    shareSem      // MaxInFlight's share while the shared Store fails
+	poller   chan struct{} // one waiter per process polls the shared Store for a slot
 	budget   *Budget
 	sends    sendLog
 
@@ -100,7 +103,9 @@ func New(cfg Config) (*Limiter, error) {
 	}
 	if cfg.MaxInFlight > 0 {
 		l.slots = make(chan struct{}, cfg.MaxInFlight)
+		l.poller = make(chan struct{}, 1)
 	}
+	l.shared, _ = cfg.Store.(Shared)
 	l.budget = newBudget(cfg.Budget, cfg.Store, fallback)
 	l.winStart.Store(cfg.Clock.Now().UnixNano())
 	return l, nil
@@ -114,8 +119,9 @@ func (l *Limiter) Budget() *Budget { return l.budget }
 type Permit struct {
 	l     *Limiter
 	epoch uint64
-	probe bool // the one attempt let through a gate closed for an outage
-	slot  bool // holds an in-flight slot
+	probe bool   // the one attempt let through a gate closed for an outage
+	slot  bool   // holds an in-flight slot
+	fleet func() // gives back the shared in-flight slot; nil: none held
 }
 
 // Probe reports whether the attempt is the probe of an outage.
@@ -192,6 +198,9 @@ func (l *Limiter) acquireSlow(ctx context.Context) (Permit, error) {
 		waited := false
 		if s&flagLearned != 0 {
 			w, err := l.reserve(ctx, Learned, l.currentLearnedRate, l.learn.Burst)
+			if err == errSharedGateClosed {
+				continue // another process closed the gate: wait at it
+			}
 			if err != nil {
 				return Permit{}, err
 			}
@@ -199,6 +208,9 @@ func (l *Limiter) acquireSlow(ctx context.Context) (Permit, error) {
 		}
 		if l.rate > 0 {
 			w, err := l.reserve(ctx, Configured, l.configuredRate, l.burst)
+			if err == errSharedGateClosed {
+				continue
+			}
 			if err != nil {
 				return Permit{}, err
 			}
@@ -222,6 +234,14 @@ func (l *Limiter) acquireSlow(ctx context.Context) (Permit, error) {
 			p.Done(Result{Kind: Abandoned})
 			return Permit{}, ctx.Err()
 		}
+		if l.shared != nil {
+			release, err := l.fleetSlot(ctx)
+			if err != nil {
+				p.Done(Result{Kind: Abandoned})
+				return Permit{}, err
+			}
+			p.fleet = release
+		}
 	}
 	return p, nil
 }
@@ -238,9 +258,9 @@ func (l *Limiter) reserve(ctx context.Context, b Bucket, rate func() float64, bu
 			left = dl.Sub(l.clock.Now())
 		}
 		r := rate()
-		wait, ok, err := l.store.Reserve(ctx, b, r, burst, min(left, reserveAhead))
+		wait, ok, err := l.reserveIn(ctx, b, r, burst, min(left, reserveAhead))
 		if err != nil {
-			wait, ok, _ = l.fallback.Reserve(ctx, b, r, burst, min(left, reserveAhead))
+			return slept, err
 		}
 		switch {
 		case ok && wait <= 0:
@@ -385,6 +405,9 @@ func (p Permit) Done(r Result) {
 	l := p.l
 	if l == nil {
 		return
+	}
+	if p.fleet != nil {
+		p.fleet()
 	}
 	if p.slot {
 		<-l.slots
@@ -550,7 +573,7 @@ func (l *Limiter) acceptedRate(now time.Time) float64 {
 // the gate was closed: fully when the sends reach back to the opening and
 // the closure was long enough at the learned rate, else to its burst.
 func (l *Limiter) estimateLimit(st RateState, now time.Time, seen Observed, closure time.Duration) float64 {
-	sends, whole := l.sends.since(now.Add(-seen.Window), now)
+	sends, whole := l.sendsSince(seen.Window, now)
 	total := 0.0
 	for _, n := range sends {
 		total += n
@@ -589,7 +612,15 @@ func (l *Limiter) updateRate(f func(RateState, time.Time) RateState) {
 	g := func(s RateState, now time.Time) RateState { storeNow = now; return f(s, now) }
 	st, err := l.store.UpdateRate(context.Background(), g)
 	if err != nil {
-		st, _ = l.fallback.UpdateRate(context.Background(), g)
+		// Go on alone from the last state known (not the fallback's, which
+		// knows nothing of the shared one), on the store's clock as last seen.
+		var known RateState
+		var offset time.Duration
+		if m := l.learnedSt.Load(); m != nil {
+			known, offset = m.st, m.offset
+		}
+		storeNow = l.clock.Now().Add(-offset)
+		st = f(known, storeNow)
 	}
 	l.mirror(st, storeNow)
 }
@@ -668,16 +699,7 @@ func (l *Limiter) Sync(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if rem > storeSlack {
-		now := l.clock.Now()
-		l.mu.Lock()
-		if !l.closed {
-			l.epoch++
-		}
-		l.close(now, rem)
-		l.publish()
-		l.mu.Unlock()
-	}
+	l.closedElsewhere(rem)
 	if l.learn.Off {
 		return nil
 	}

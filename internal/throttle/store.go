@@ -78,3 +78,32 @@ func (b Bucket) String() string {
 	}
 	return "configured"
 }
+
+// SendSlot is the length of the slots in which sends are counted, by a
+// Limiter for itself and by a Shared store for the fleet.
+const SendSlot = sendSlot
+
+// Shared is a Store that several processes share (a fleet). Beyond Store it
+// caps the requests in flight across the processes, counts every process's
+// sends (the server's limit is shared: so is the evidence about it), tells
+// a caller of a closed gate at once, and says how many processes share it,
+// so that a process that cannot reach it keeps only its share.
+type Shared interface {
+	Store
+	// ReserveOpen is Reserve, but takes nothing while the shared gate is
+	// closed and returns how long, from now, it stays closed (0: open).
+	// A reservation in the Learned bucket is counted as a send in the slot
+	// of SendSlot it lets the caller send in.
+	ReserveOpen(ctx context.Context, b Bucket, rate float64, burst int, maxWait time.Duration) (wait time.Duration, ok bool, closed time.Duration, err error)
+	// Sends returns the sends of every process counted by ReserveOpen in
+	// the slots of SendSlot from window ago to now, oldest first, and
+	// whether they reach back that far.
+	Sends(ctx context.Context, window time.Duration) ([]float64, bool, error)
+	// AcquireSlot takes one of max requests-in-flight slots shared by every
+	// process; ok is false, taking none, while all are taken. release gives
+	// the slot back. A slot of a process that stops (crash) expires.
+	AcquireSlot(ctx context.Context, max int) (release func(), ok bool, err error)
+	// Processes is how many live processes share the store, as last seen;
+	// at least 1.
+	Processes() int
+}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package redisfleet
+
+const raceDetector = false

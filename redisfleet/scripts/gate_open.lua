@@ -1,0 +1,3 @@
+-- Opens the gate at once.
+-- KEYS[1] gate
+return redis.call('DEL', KEYS[1])
