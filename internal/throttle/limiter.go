@@ -69,6 +69,7 @@ type Limiter struct {
 	learned     bool          // the learned rate is in force
 	cause       error         // the response that last closed the gate
 	lastClosure time.Duration // how long the gate was closed before it last opened
+	lastBurst   float64       // what the server accepted in a window of under a second before the last closure, late answers included
 	closedAt    time.Time     // when the gate last closed
 }
 
@@ -114,8 +115,9 @@ func (l *Limiter) Budget() *Budget { return l.budget }
 type Permit struct {
 	l     *Limiter
 	epoch uint64
-	probe bool // the one attempt let through a gate closed for an outage
-	slot  bool // holds an in-flight slot
+	probe bool  // the one attempt let through a gate closed for an outage
+	slot  bool  // holds an in-flight slot
+	sent  int64 // unix ns the learned rate let it go at; 0: it was off
 }
 
 // Probe reports whether the attempt is the probe of an outage.
@@ -210,7 +212,9 @@ func (l *Limiter) acquireSlow(ctx context.Context) (Permit, error) {
 		}
 		p.epoch = s >> flagBits
 		if s&flagLearned != 0 {
-			l.sends.add(l.clock.Now())
+			now := l.clock.Now()
+			l.sends.add(now)
+			p.sent = now.UnixNano()
 		}
 		break
 	}
@@ -340,6 +344,7 @@ func (l *Limiter) waitGate(ctx context.Context) (probe bool, err error) {
 // open opens the gate; l.mu is held.
 func (l *Limiter) open(now time.Time) {
 	l.lastClosure = now.Sub(l.closedAt)
+	l.lastBurst = l.burstSeen()
 	l.closed, l.outage, l.probing, l.reopenAt = false, false, false, time.Time{}
 	l.winStart.Store(now.UnixNano())
 	l.winOK.Store(l.ok.Load())
@@ -470,6 +475,7 @@ func (l *Limiter) throttled(p Permit, r Result) {
 		seen.Window = time.Duration(now.UnixNano() - l.winStart.Load())
 		seen.Accepted = float64(l.ok.Load() - l.winOK.Load())
 		lastClosure = l.lastClosure
+		seen.Burst = l.lastBurst
 	}
 	if d > 0 {
 		l.close(now, d)
@@ -489,7 +495,9 @@ func (l *Limiter) throttled(p Permit, r Result) {
 	if fresh && !l.learn.Off {
 		seen.Closed = l.GateClosedFor()
 		if m := l.learnedSt.Load(); m != nil && m.st.Active {
-			seen.Limit = l.estimateLimit(m.st, now, seen, lastClosure)
+			end, ev := l.evidenceEnd(p, now, seen)
+			seen.Limit = l.estimateLimit(m.st, end, ev, lastClosure)
+			seen.Limiting = l.limitedBy(m.st, end)
 		}
 		l.updateRate(func(s RateState, t time.Time) RateState { return l.learn.Throttle(s, t, seen) })
 	}
@@ -558,7 +566,7 @@ func (l *Limiter) estimateLimit(st RateState, now time.Time, seen Observed, clos
 	if total < minEvidence {
 		return 0 // too few to tell a limit from a stray throttle
 	}
-	burst := st.Burst
+	burst := max(st.Burst, seen.Burst)
 	if burst <= 0 { // unknown: a tenth of a second at the rate we sent at
 		burst = max(1, total/(float64(len(sends))*sendSlot.Seconds())/10)
 	}
@@ -566,9 +574,7 @@ func (l *Limiter) estimateLimit(st RateState, now time.Time, seen Observed, clos
 	if whole {
 		start = min(burst, st.Rate*closure.Seconds())
 	}
-	// 1 % below: CUBIC dwells at the estimate, and a plateau above the
-	// server's rate ends in another closure.
-	return 0.99 * EstimateLimit(sends, sendSlot, burst, start)
+	return EstimateLimit(sends, sendSlot, burst, start)
 }
 
 // grow lets the learned rate grow after a success, at most once per
