@@ -22,16 +22,22 @@ func (l *Limiter) evidenceEnd(p Permit, now time.Time, seen Observed) (time.Time
 // the limit (or a stray throttle) with their own demand.
 func (l *Limiter) limitedBy(st RateState, now time.Time) bool {
 	window := max(l.learn.Doubling, 2*sendSlot)
-	sends, _ := l.sends.since(now.Add(-window), now)
+	// The slots cover a little more than window: the first one started
+	// before it.
+	covered := (window/sendSlot + 1) * sendSlot
+	allowed := l.learn.rateAt(st, now) * covered.Seconds()
+	return allowed > 0 && l.sendsBetween(now.Add(-window), now) >= keptUp*allowed
+}
+
+// sendsBetween counts this process's sends recorded in the slots from the
+// one holding from to the one holding to.
+func (l *Limiter) sendsBetween(from, to time.Time) float64 {
+	sends, _ := l.sends.since(from, to)
 	total := 0.0
 	for _, n := range sends {
 		total += n
 	}
-	// The slots cover a little more than window: the first one started
-	// before it.
-	covered := time.Duration(len(sends)) * sendSlot
-	allowed := l.learn.rateAt(st, now) * covered.Seconds()
-	return allowed > 0 && total >= keptUp*allowed
+	return total
 }
 
 // keptUp is the share of the learned rate's allowance that callers held

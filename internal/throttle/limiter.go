@@ -498,6 +498,7 @@ func (l *Limiter) throttled(p Permit, r Result) {
 			end, ev := l.evidenceEnd(p, now, seen)
 			seen.Limit = l.estimateLimit(m.st, end, ev, lastClosure)
 			seen.Limiting = l.limitedBy(m.st, end)
+			seen.Evidence = l.sendsBetween(end.Add(-ev.Window), end)
 		}
 		l.updateRate(func(s RateState, t time.Time) RateState { return l.learn.Throttle(s, t, seen) })
 	}
