@@ -170,13 +170,10 @@ func (e *WaitError) Unwrap() error { return e.Cause }
 // *WaitError at once when the wait would end after ctx's deadline, and
 // ctx.Err() when ctx ends while waiting.
 func (l *Limiter) Acquire(ctx context.Context) (Permit, error) {
-	if s := l.state.Load(); s&flagMask == 0 && !l.limited {
-		return Permit{l: l, epoch: s >> flagBits}, nil
-	}
-	return l.acquireSlow(ctx)
+	return l.AcquireFor(ctx, nil)
 }
 
-func (l *Limiter) acquireSlow(ctx context.Context) (Permit, error) {
+func (l *Limiter) acquireSlow(ctx context.Context, wt Waiter) (Permit, error) {
 	p := Permit{l: l}
 	for {
 		s := l.state.Load()
@@ -193,14 +190,14 @@ func (l *Limiter) acquireSlow(ctx context.Context) (Permit, error) {
 		}
 		waited := false
 		if s&flagLearned != 0 {
-			w, err := l.reserve(ctx, Learned, l.currentLearnedRate, l.learn.Burst)
+			w, err := l.reserve(ctx, wt, Learned, l.currentLearnedRate, l.learn.Burst)
 			if err != nil {
 				return Permit{}, err
 			}
 			waited = w
 		}
 		if l.rate > 0 {
-			w, err := l.reserve(ctx, Configured, l.configuredRate, l.burst)
+			w, err := l.reserve(ctx, wt, Configured, l.configuredRate, l.burst)
 			if err != nil {
 				return Permit{}, err
 			}
@@ -219,22 +216,20 @@ func (l *Limiter) acquireSlow(ctx context.Context) (Permit, error) {
 		break
 	}
 	if l.slots != nil {
-		select {
-		case l.slots <- struct{}{}:
-			p.slot = true
-		case <-ctx.Done():
+		if err := l.takeSlot(ctx, wt); err != nil {
 			p.Done(Result{Kind: Abandoned})
-			return Permit{}, ctx.Err()
+			return Permit{}, err
 		}
+		p.slot = true
 	}
 	return p, nil
 }
 
-// reserve takes a slot of bucket b and sleeps until it; it reports whether
-// it slept. Slots are taken at most reserveAhead ahead: a caller further
+// reserve takes a slot of bucket b and sleeps until it, telling w first;
+// it reports whether it slept. Slots are taken at most reserveAhead ahead: a caller further
 // back sleeps and asks again, so that a rate that grows meanwhile (the
 // learned rate, probing) serves it sooner.
-func (l *Limiter) reserve(ctx context.Context, b Bucket, rate func() float64, burst int) (bool, error) {
+func (l *Limiter) reserve(ctx context.Context, w Waiter, b Bucket, rate func() float64, burst int) (bool, error) {
 	slept := false
 	for {
 		left := time.Duration(math.MaxInt64)
@@ -250,9 +245,15 @@ func (l *Limiter) reserve(ctx context.Context, b Bucket, rate func() float64, bu
 		case ok && wait <= 0:
 			return slept, nil
 		case ok:
+			if w != nil && !slept {
+				w.Waiting(waitKinds[b], wait)
+			}
 			return true, l.clock.Sleep(ctx, wait)
 		case wait > left:
 			return slept, &WaitError{Wait: wait, Cause: l.lastCause()}
+		}
+		if w != nil && !slept {
+			w.Waiting(waitKinds[b], wait) // the slot is wait away
 		}
 		slept = true
 		if err := l.clock.Sleep(ctx, jittered(reserveAhead/2, reserveAhead, l.clock.Jitter())); err != nil {
