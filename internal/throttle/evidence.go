@@ -47,12 +47,12 @@ func (l *Limiter) sendsBetween(from, to time.Time) float64 {
 // of it; callers with less to send than the rate allows send less.
 const keptUp = 0.5
 
-// burstSeen is what the server accepted between the gate's last opening
-// and its closure when that was under a second: a throttle so soon after
-// the bucket refilled is the bucket running dry, so what it let through is
-// its burst. It counts the answers that came back after the closure, which
-// the throttle's own count (Observed.Accepted, at the first throttle)
-// misses when answers lag behind under load. 0: not known. l.mu is held.
+// burstSeen is what the server accepted before the first throttle (the
+// one that turned the learned rate on) when that came within a second: the
+// bucket running dry, so what it let through is its burst. It counts the
+// answers that came back after the closure, which the throttle's own count
+// (Observed.Accepted) misses when answers lag behind under load. 0: not
+// known. l.mu is held.
 func (l *Limiter) burstSeen() float64 {
 	start := time.Unix(0, l.winStart.Load())
 	if l.closedAt.Before(start) || l.closedAt.Sub(start) >= time.Second {

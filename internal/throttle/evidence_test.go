@@ -2,6 +2,7 @@ package throttle
 
 import (
 	"context"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -218,4 +219,56 @@ func TestStrayThrottleLeavesTheSlowPath(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, p.sent, "the fast path again")
 	p.Done(Result{Kind: Healthy})
+}
+
+// TestStrayThrottlesBarelySlowTheCallers: a server that throttles one
+// request in 25 at random, at any rate (no limit), is not taken for a
+// limit: callers that send 500 requests a second keep nearly the pace they
+// have with the learned rate off (the gate's closures alone).
+func TestStrayThrottlesBarelySlowTheCallers(t *testing.T) {
+	run := func(off bool) time.Duration {
+		fc := newFakeClock()
+		l := newTestLimiter(t, fc, func(c *Config) { c.Gate.Spread, c.Learn.Off = 0, off })
+		rnd := rand.New(rand.NewPCG(1, 2))
+		start := fc.Now()
+		for range 3000 {
+			fc.Advance(2 * time.Millisecond) // the callers' demand: 500/s
+			p := acquireOnFakeTime(t, fc, l)
+			if rnd.IntN(25) == 0 {
+				p.Done(Result{Kind: Throttled, Wait: 10 * time.Millisecond, Asked: true})
+				continue
+			}
+			p.Done(Result{Kind: Healthy})
+		}
+		return fc.Now().Sub(start)
+	}
+	off, on := run(true), run(false)
+	t.Logf("3000 calls in %v with the learned rate off, %v with it on", off, on)
+	assert.Less(t, float64(on), 1.15*float64(off), "1.10 when written")
+}
+
+// TestLowLimitIsFound: against a server that lets 50 requests a second
+// through, in bursts of 10, and asks for a second's wait when throttling,
+// callers that send as fast as they may get most of its rate: the few
+// sends of each probe do not keep the rate above the limit.
+func TestLowLimitIsFound(t *testing.T) {
+	fc := newFakeClock()
+	l := newTestLimiter(t, fc, func(c *Config) { c.Gate.Spread = 0 })
+	srv := newFakeBucket(50, 10, fc.Now())
+	start := fc.Now()
+	ok, throttles := 0, 0
+	for fc.Now().Sub(start) < 30*time.Second {
+		p := acquireOnFakeTime(t, fc, l)
+		if srv.admit(fc.Now()) {
+			ok++
+			p.Done(Result{Kind: Healthy})
+			continue
+		}
+		throttles++
+		p.Done(Result{Kind: Throttled, Wait: time.Second, Asked: true})
+	}
+	rate := float64(ok) / fc.Now().Sub(start).Seconds()
+	t.Logf("%.1f ok/s, %d throttles in 30 s; %s", rate, throttles, l)
+	assert.Greater(t, rate, 0.8*50)
+	assert.Less(t, throttles, 10)
 }

@@ -69,7 +69,8 @@ type Limiter struct {
 	learned     bool          // the learned rate is in force
 	cause       error         // the response that last closed the gate
 	lastClosure time.Duration // how long the gate was closed before it last opened
-	lastBurst   float64       // what the server accepted in a window of under a second before the last closure, late answers included
+	lastBurst   float64       // what the server accepted before the first throttle, late answers included; 0: not known
+	firstBurst  bool          // the learned rate turned on at the last closure: open sets lastBurst
 	closedAt    time.Time     // when the gate last closed
 }
 
@@ -345,7 +346,10 @@ func (l *Limiter) waitGate(ctx context.Context) (probe bool, err error) {
 // open opens the gate; l.mu is held.
 func (l *Limiter) open(now time.Time) {
 	l.lastClosure = now.Sub(l.closedAt)
-	l.lastBurst = l.burstSeen()
+	l.lastBurst = 0
+	if l.firstBurst {
+		l.lastBurst, l.firstBurst = l.burstSeen(), false
+	}
 	l.closed, l.outage, l.probing, l.reopenAt = false, false, false, time.Time{}
 	l.winStart.Store(now.UnixNano())
 	l.winOK.Store(l.ok.Load())
@@ -477,6 +481,7 @@ func (l *Limiter) throttled(p Permit, r Result) {
 		seen.Accepted = float64(l.ok.Load() - l.winOK.Load())
 		lastClosure = l.lastClosure
 		seen.Burst = l.lastBurst
+		l.firstBurst = !l.learned
 	}
 	if d > 0 {
 		l.close(now, d)

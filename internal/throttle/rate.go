@@ -103,8 +103,10 @@ type Observed struct {
 	// Limit is the server's rate estimated from this process's sends
 	// (see EstimateLimit); 0 when it could not be told.
 	Limit float64
-	// Evidence is how many sends Limit was estimated from: with fewer than
-	// strongEvidence, it may be a stray throttle as much as a limit.
+	// Evidence is how many sends Limit was estimated from. A bucket that
+	// refilled during the closure runs dry only after its burst and what
+	// it refilled meanwhile: with fewer than twice the burst, the throttle
+	// may be a stray one as much as a limit.
 	Evidence float64
 	// Limiting says that the learned rate was what held the callers back
 	// when the server's bucket ran dry: they sent about as fast as it
@@ -120,10 +122,11 @@ type Observed struct {
 // The first throttle starts probing from what was accepted, and takes what
 // was accepted within less than a second as the server's burst. Later
 // throttles set Max to the estimated limit: a well-supported one (from
-// strongEvidence sends or more, while the learned rate was limiting)
+// at least twice the burst in sends, while the learned rate was limiting)
 // becomes the rate as it is, one the callers' own demand ran into is cut
-// to Cut times it. With fewer sends, or no estimate, the rate probes again
-// from Cut times the estimate, or the rate.
+// to Cut times it. With fewer sends the rate probes again from Cut times
+// the geometric mean of the estimate and itself; without an estimate, from
+// Cut times itself or what the server accepted.
 func (c RateConfig) Throttle(s RateState, now time.Time, t Observed) RateState {
 	reopen := now.Add(max(0, t.Closed))
 	if !s.Active {
@@ -149,11 +152,13 @@ func (c RateConfig) Throttle(s RateState, now time.Time, t Observed) RateState {
 		return RateState{Active: true, Probing: true, Rate: r, Base: r, Burst: burst, Since: reopen}
 	}
 	limit = max(c.Min, min(limit, current)) // not above the rate we sent at
-	if t.Evidence < strongEvidence {
+	if t.Evidence < max(minEvidence, 2*burst) {
 		// Too few sends to tell a limit from a stray throttle: probe
-		// again from below the estimate, which is soon left behind if the
-		// server has no limit there.
-		r := max(c.Min, c.Cut*limit)
+		// again from halfway (in ratio) between the estimate and the rate.
+		// Stray throttles then slow the callers little and briefly; a
+		// limit there soon throttles the probe again, with more sends to
+		// tell it by, each time closer to it.
+		r := max(c.Min, c.Cut*math.Sqrt(limit*current))
 		return RateState{Active: true, Probing: true, Rate: r, Base: r, Burst: burst, Since: reopen}
 	}
 	base := limit
@@ -260,11 +265,6 @@ func (c RateConfig) Grow(s RateState, now time.Time, demand float64) RateState {
 	}
 	return s
 }
-
-// strongEvidence is how many sends an estimate of the server's rate takes
-// to set the rate for long: random throttles come every few dozen
-// requests, a probe that runs into a limit sends more than that.
-const strongEvidence = 50
 
 // farAbove is how far above the demand a probing rate has gone when it no
 // longer limits anything: callers that kept up with a rate doubling every
