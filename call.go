@@ -163,7 +163,11 @@ func (c *Client) beforeAttempt(s *callState, req *http.Request) error {
 	if d > 0 && c.obs != nil { // a gate hold: the attempt waits for the reopening
 		c.obs.Wait(s, WaitEvent{Reason: WaitGate, Duration: d, Attempt: s.attempts + 1})
 	}
-	p, err := c.lim.Acquire(s.Context)
+	var waits throttle.Waiter // the observer hears of the waits for a slot
+	if c.obs != nil {
+		waits = s
+	}
+	p, err := c.lim.AcquireFor(s.Context, waits)
 	if err != nil {
 		var we *throttle.WaitError
 		if errors.As(err, &we) {

@@ -341,9 +341,8 @@ func TestSoak(t *testing.T) {
 		apierr.WithClientCredentials(&clientcredentials.Config{ClientID: "soak", ClientSecret: "soak-secret",
 			TokenURL: srv.URL + "/token", AuthStyle: oauth2.AuthStyleInHeader}),
 		apierr.WithRetryBudget(apierr.RetryBudget{}), // every retry the policy allows
-		// Its 429s are random faults, not a rate limit: a learned rate would
-		// (rightly) slow the client down to what they suggest.
-		apierr.WithAdaptiveRate(false),
+		// Its 429s are random faults, not a rate limit: the learned rate (on,
+		// as by default) must not hold the client back for long.
 		apierr.WithRetryPolicy(apierr.RetryPolicy{MaxAttempts: 4, MinWait: 0, MaxWait: 2 * time.Millisecond, MaxRetryAfter: 50 * time.Millisecond}))
 	require.NoError(t, err)
 

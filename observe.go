@@ -10,6 +10,7 @@ import (
 
 	"github.com/accessapi/apierr/codes"
 	"github.com/accessapi/apierr/internal/redact"
+	"github.com/accessapi/apierr/internal/throttle"
 )
 
 // The client's side of Observer: every method here runs only when the
@@ -19,6 +20,7 @@ import (
 // callObservation is what a call keeps for its observer; a call without
 // one has none, so that its state is no larger.
 type callObservation struct {
+	observer     Observer
 	target       Target
 	start        time.Time       // of the call
 	attemptCtx   context.Context // what AttemptStart returned
@@ -31,7 +33,7 @@ type callObservation struct {
 // observeCallStart reports the call and makes the observer's context the
 // call's, so that attempts, waits and token requests happen inside it.
 func (c *Client) observeCallStart(s *callState) {
-	s.obs = &callObservation{target: targetOf(s.method, s.url, s.redactedURL()), start: c.clock.current()}
+	s.obs = &callObservation{observer: c.obs, target: targetOf(s.method, s.url, s.redactedURL()), start: c.clock.current()}
 	if ctx := c.obs.CallStart(s.Context, CallStartEvent{Target: s.obs.target}); ctx != nil {
 		s.Context = ctx
 	}
@@ -199,4 +201,21 @@ func newAuthObserver(obs Observer, src credentialSource, clk *clock) *authObserv
 func parseURL(raw string) *url.URL {
 	u, _ := url.Parse(raw)
 	return u
+}
+
+// limitWaits are the reasons of the limiter's waits for a slot.
+var limitWaits = [...]WaitReason{
+	throttle.WaitLearned:    WaitLearnedRate,
+	throttle.WaitConfigured: WaitRate,
+	throttle.WaitInFlight:   WaitInFlight,
+}
+
+// Waiting reports a wait of the limiter for a send slot or a slot in
+// flight (throttle.Waiter); beforeAttempt hands the call to the limiter as
+// its Waiter only when there is an observer.
+func (s *callState) Waiting(k throttle.WaitKind, d time.Duration) {
+	if s.obs == nil || int(k) >= len(limitWaits) {
+		return
+	}
+	s.obs.observer.Wait(s, WaitEvent{Reason: limitWaits[k], Duration: d, Attempt: s.attempts + 1})
 }

@@ -163,12 +163,13 @@ type WaitReason string
 
 // The reasons for a wait.
 const (
-	WaitRetryAfter  WaitReason = "retry-after" // the server asked for it (Retry-After, a body's delay)
-	WaitBackoff     WaitReason = "backoff"     // exponential backoff before a retry
-	WaitConcurrency WaitReason = "concurrency" // a short pause after a concurrency conflict
-	WaitGate        WaitReason = "gate"        // a gate held by a lockout or a throttle answer
-	WaitRate        WaitReason = "rate"        // the client-side rate limit
-	WaitInFlight    WaitReason = "in-flight"   // the limit on requests in flight
+	WaitRetryAfter  WaitReason = "retry-after"  // the server asked for it (Retry-After, a body's delay)
+	WaitBackoff     WaitReason = "backoff"      // exponential backoff before a retry
+	WaitConcurrency WaitReason = "concurrency"  // a short pause after a concurrency conflict
+	WaitGate        WaitReason = "gate"         // a gate held by a lockout or a throttle answer
+	WaitRate        WaitReason = "rate"         // a send slot of the configured rate (WithRateLimit)
+	WaitLearnedRate WaitReason = "learned-rate" // a send slot of the rate learned from throttles (WithAdaptiveRate)
+	WaitInFlight    WaitReason = "in-flight"    // a request in flight to end (WithMaxInFlight); Duration 0: not known
 )
 
 // WaitEvent: the client is about to wait.

@@ -9,8 +9,8 @@
 //			apierrotel.WithMeterProvider(mp))))
 //
 // Traces. Each Do is an INTERNAL span, "apierr GET", that holds the call's
-// waits (backoff, Retry-After, gate holds, rate limits) as "apierr.wait"
-// events. Under it, each attempt, the 401 replay and every retry included,
+// waits (backoff, Retry-After, gate holds, the learned and the configured
+// rate, a request in flight to end) as "apierr.wait" events. Under it, each attempt, the 401 replay and every retry included,
 // is a CLIENT span named by its method with the HTTP client semantic
 // conventions: http.request.method, server.address, server.port, url.full
 // (secrets redacted), http.response.status_code, http.request.resend_count
@@ -26,7 +26,9 @@
 // semantic conventions' histogram) and the counters apierr.client.retries,
 // apierr.client.token_requests, apierr.client.logins,
 // apierr.client.logouts, apierr.client.lockouts, apierr.client.gate_holds,
-// apierr.client.retry_budget.exhausted and apierr.client.fleet.fallbacks,
+// apierr.client.limit_waits (by apierr.wait.reason: learned-rate, rate,
+// in-flight), apierr.client.retry_budget.exhausted and
+// apierr.client.fleet.fallbacks,
 // with the histograms apierr.client.wait.duration and
 // apierr.client.auth.duration.
 //

@@ -16,6 +16,7 @@ type instruments struct {
 	logouts         metric.Int64Counter
 	lockouts        metric.Int64Counter
 	gateHolds       metric.Int64Counter
+	limitWaits      metric.Int64Counter
 	budgetExhausted metric.Int64Counter
 	fleetFallbacks  metric.Int64Counter
 	waitDuration    metric.Float64Histogram
@@ -48,12 +49,14 @@ func newInstruments(m metric.Meter) *instruments {
 		"Times a server refused service until a given time (exos refusing logins).")
 	in.gateHolds = counter(m, "apierr.client.gate_holds", "{hold}",
 		"Waits at a gate held shut by a lockout or a throttle answer.")
+	in.limitWaits = counter(m, "apierr.client.limit_waits", "{wait}",
+		"Waits for a send slot of the learned or the configured rate, or for a request in flight to end, by reason (learned-rate, rate, in-flight).")
 	in.budgetExhausted = counter(m, "apierr.client.retry_budget.exhausted", "{retry}",
 		"Retries refused because the client's retry budget ran out.")
 	in.fleetFallbacks = counter(m, "apierr.client.fleet.fallbacks", "{fallback}",
 		"Times the shared fleet state could not be used and the client went on with its own.")
 	in.waitDuration = histogram(m, "apierr.client.wait.duration",
-		"Waits before an attempt, by reason (backoff, retry-after, concurrency, gate, rate, in-flight).", waitBuckets)
+		"Waits before an attempt, by reason (backoff, retry-after, concurrency, gate, learned-rate, rate, in-flight).", waitBuckets)
 	in.authDuration = histogram(m, "apierr.client.auth.duration",
 		"Duration of token requests, exos logins and logouts.", authBuckets)
 	return &in

@@ -175,8 +175,15 @@ func (o *observer) Wait(ctx context.Context, e apierr.WaitEvent) {
 		o.in.waitDuration.Record(ctx, e.Duration.Seconds(),
 			metric.WithAttributes(keyWaitReason.String(string(e.Reason))))
 	}
-	if e.Reason == apierr.WaitGate && o.in.gateHolds.Enabled(ctx) {
-		o.in.gateHolds.Add(ctx, 1)
+	switch e.Reason {
+	case apierr.WaitGate:
+		if o.in.gateHolds.Enabled(ctx) {
+			o.in.gateHolds.Add(ctx, 1)
+		}
+	case apierr.WaitLearnedRate, apierr.WaitRate, apierr.WaitInFlight:
+		if o.in.limitWaits.Enabled(ctx) {
+			o.in.limitWaits.Add(ctx, 1, metric.WithAttributes(keyWaitReason.String(string(e.Reason))))
+		}
 	}
 }
 

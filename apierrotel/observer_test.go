@@ -256,6 +256,39 @@ func TestGateBudgetFleet(t *testing.T) {
 	assert.Equal(t, map[string]int64{"apierr.fleet.feature=gate,error.type=*net.OpError": 1}, sums(t, m["apierr.client.fleet.fallbacks"]))
 }
 
+// TestLimitWaits: waits for the learned or the configured rate, or for a
+// request in flight to end, are span events and histogram entries like
+// every wait, and counted by reason apart from gate holds.
+func TestLimitWaits(t *testing.T) {
+	h := newHarness(t)
+	o := h.obs
+	ctx := o.CallStart(context.Background(), apierr.CallStartEvent{Target: target})
+	o.Wait(ctx, apierr.WaitEvent{Reason: apierr.WaitLearnedRate, Duration: 20 * time.Millisecond, Attempt: 1})
+	o.Wait(ctx, apierr.WaitEvent{Reason: apierr.WaitLearnedRate, Duration: 30 * time.Millisecond, Attempt: 1})
+	o.Wait(ctx, apierr.WaitEvent{Reason: apierr.WaitRate, Duration: 200 * time.Millisecond, Attempt: 1})
+	o.Wait(ctx, apierr.WaitEvent{Reason: apierr.WaitInFlight, Attempt: 1})
+	o.Wait(ctx, apierr.WaitEvent{Reason: apierr.WaitBackoff, Duration: time.Second, Attempt: 2})
+	o.CallEnd(ctx, apierr.CallEndEvent{Target: target, Attempts: 1, Status: 200})
+
+	spans := h.ended()
+	require.Len(t, spans, 1)
+	var reasons []any
+	for _, e := range spans[0].Events() {
+		require.Equal(t, "apierr.wait", e.Name)
+		reasons = append(reasons, attrs(e.Attributes)["apierr.wait.reason"])
+	}
+	assert.Equal(t, []any{"learned-rate", "learned-rate", "rate", "in-flight", "backoff"}, reasons)
+
+	m := h.collect(t)
+	assert.Equal(t, map[string]int64{
+		"apierr.wait.reason=learned-rate": 2,
+		"apierr.wait.reason=rate":         1,
+		"apierr.wait.reason=in-flight":    1,
+	}, sums(t, m["apierr.client.limit_waits"]), "backoffs are not limit waits")
+	assert.NotContains(t, m, "apierr.client.gate_holds", "nor gate holds")
+	require.Contains(t, m, "apierr.client.wait.duration")
+}
+
 // TestInstruments checks every instrument's name, unit and description
 // against the list in the package documentation.
 func TestInstruments(t *testing.T) {
@@ -263,6 +296,7 @@ func TestInstruments(t *testing.T) {
 	o := h.obs
 	ctx := o.CallStart(context.Background(), apierr.CallStartEvent{Target: target})
 	o.Wait(ctx, apierr.WaitEvent{Reason: apierr.WaitGate, Duration: time.Second, Attempt: 1})
+	o.Wait(ctx, apierr.WaitEvent{Reason: apierr.WaitRate, Duration: time.Second, Attempt: 1})
 	for n := 1; n <= 2; n++ {
 		a := o.AttemptStart(ctx, apierr.AttemptStartEvent{Target: target, Attempt: n})
 		o.AttemptEnd(a, apierr.AttemptEndEvent{Target: target, Attempt: n, Status: 503, Retry: n == 1})
@@ -283,6 +317,7 @@ func TestInstruments(t *testing.T) {
 		"apierr.client.logouts":                "{logout}",
 		"apierr.client.lockouts":               "{lockout}",
 		"apierr.client.gate_holds":             "{hold}",
+		"apierr.client.limit_waits":            "{wait}",
 		"apierr.client.retry_budget.exhausted": "{retry}",
 		"apierr.client.fleet.fallbacks":        "{fallback}",
 		"apierr.client.wait.duration":          "s",

@@ -72,6 +72,8 @@ type Limiter struct {
 	learned     bool          // the learned rate is in force
 	cause       error         // the response that last closed the gate
 	lastClosure time.Duration // how long the gate was closed before it last opened
+	lastBurst   float64       // what the server accepted before the first throttle, late answers included; 0: not known
+	firstBurst  bool          // the learned rate turned on at the last closure: open sets lastBurst
 	closedAt    time.Time     // when the gate last closed
 }
 
@@ -122,6 +124,7 @@ type Permit struct {
 	probe bool   // the one attempt let through a gate closed for an outage
 	slot  bool   // holds an in-flight slot
 	fleet func() // gives back the shared in-flight slot; nil: none held
+	sent  int64  // unix ns the learned rate let it go at; 0: it was off
 }
 
 // Probe reports whether the attempt is the probe of an outage.
@@ -174,13 +177,10 @@ func (e *WaitError) Unwrap() error { return e.Cause }
 // *WaitError at once when the wait would end after ctx's deadline, and
 // ctx.Err() when ctx ends while waiting.
 func (l *Limiter) Acquire(ctx context.Context) (Permit, error) {
-	if s := l.state.Load(); s&flagMask == 0 && !l.limited {
-		return Permit{l: l, epoch: s >> flagBits}, nil
-	}
-	return l.acquireSlow(ctx)
+	return l.AcquireFor(ctx, nil)
 }
 
-func (l *Limiter) acquireSlow(ctx context.Context) (Permit, error) {
+func (l *Limiter) acquireSlow(ctx context.Context, wt Waiter) (Permit, error) {
 	p := Permit{l: l}
 	for {
 		s := l.state.Load()
@@ -197,7 +197,7 @@ func (l *Limiter) acquireSlow(ctx context.Context) (Permit, error) {
 		}
 		waited := false
 		if s&flagLearned != 0 {
-			w, err := l.reserve(ctx, Learned, l.currentLearnedRate, l.learn.Burst)
+			w, err := l.reserve(ctx, wt, Learned, l.currentLearnedRate, l.learn.Burst)
 			if err == errSharedGateClosed {
 				continue // another process closed the gate: wait at it
 			}
@@ -207,7 +207,7 @@ func (l *Limiter) acquireSlow(ctx context.Context) (Permit, error) {
 			waited = w
 		}
 		if l.rate > 0 {
-			w, err := l.reserve(ctx, Configured, l.configuredRate, l.burst)
+			w, err := l.reserve(ctx, wt, Configured, l.configuredRate, l.burst)
 			if err == errSharedGateClosed {
 				continue
 			}
@@ -222,18 +222,18 @@ func (l *Limiter) acquireSlow(ctx context.Context) (Permit, error) {
 		}
 		p.epoch = s >> flagBits
 		if s&flagLearned != 0 {
-			l.sends.add(l.clock.Now())
+			now := l.clock.Now()
+			l.sends.add(now)
+			p.sent = now.UnixNano()
 		}
 		break
 	}
 	if l.slots != nil {
-		select {
-		case l.slots <- struct{}{}:
-			p.slot = true
-		case <-ctx.Done():
+		if err := l.takeSlot(ctx, wt); err != nil {
 			p.Done(Result{Kind: Abandoned})
-			return Permit{}, ctx.Err()
+			return Permit{}, err
 		}
+		p.slot = true
 		if l.shared != nil {
 			release, err := l.fleetSlot(ctx)
 			if err != nil {
@@ -246,11 +246,11 @@ func (l *Limiter) acquireSlow(ctx context.Context) (Permit, error) {
 	return p, nil
 }
 
-// reserve takes a slot of bucket b and sleeps until it; it reports whether
-// it slept. Slots are taken at most reserveAhead ahead: a caller further
+// reserve takes a slot of bucket b and sleeps until it, telling w first;
+// it reports whether it slept. Slots are taken at most reserveAhead ahead: a caller further
 // back sleeps and asks again, so that a rate that grows meanwhile (the
 // learned rate, probing) serves it sooner.
-func (l *Limiter) reserve(ctx context.Context, b Bucket, rate func() float64, burst int) (bool, error) {
+func (l *Limiter) reserve(ctx context.Context, w Waiter, b Bucket, rate func() float64, burst int) (bool, error) {
 	slept := false
 	for {
 		left := time.Duration(math.MaxInt64)
@@ -266,9 +266,15 @@ func (l *Limiter) reserve(ctx context.Context, b Bucket, rate func() float64, bu
 		case ok && wait <= 0:
 			return slept, nil
 		case ok:
+			if w != nil && !slept {
+				w.Waiting(waitKinds[b], wait)
+			}
 			return true, l.clock.Sleep(ctx, wait)
 		case wait > left:
 			return slept, &WaitError{Wait: wait, Cause: l.lastCause()}
+		}
+		if w != nil && !slept {
+			w.Waiting(waitKinds[b], wait) // the slot is wait away
 		}
 		slept = true
 		if err := l.clock.Sleep(ctx, jittered(reserveAhead/2, reserveAhead, l.clock.Jitter())); err != nil {
@@ -360,6 +366,10 @@ func (l *Limiter) waitGate(ctx context.Context) (probe bool, err error) {
 // open opens the gate; l.mu is held.
 func (l *Limiter) open(now time.Time) {
 	l.lastClosure = now.Sub(l.closedAt)
+	l.lastBurst = 0
+	if l.firstBurst {
+		l.lastBurst, l.firstBurst = l.burstSeen(), false
+	}
 	l.closed, l.outage, l.probing, l.reopenAt = false, false, false, time.Time{}
 	l.winStart.Store(now.UnixNano())
 	l.winOK.Store(l.ok.Load())
@@ -493,6 +503,8 @@ func (l *Limiter) throttled(p Permit, r Result) {
 		seen.Window = time.Duration(now.UnixNano() - l.winStart.Load())
 		seen.Accepted = float64(l.ok.Load() - l.winOK.Load())
 		lastClosure = l.lastClosure
+		seen.Burst = l.lastBurst
+		l.firstBurst = !l.learned
 	}
 	if d > 0 {
 		l.close(now, d)
@@ -512,7 +524,10 @@ func (l *Limiter) throttled(p Permit, r Result) {
 	if fresh && !l.learn.Off {
 		seen.Closed = l.GateClosedFor()
 		if m := l.learnedSt.Load(); m != nil && m.st.Active {
-			seen.Limit = l.estimateLimit(m.st, now, seen, lastClosure)
+			end, ev := l.evidenceEnd(p, now, seen)
+			seen.Limit = l.estimateLimit(m.st, end, ev, lastClosure)
+			seen.Limiting = l.limitedBy(m.st, end)
+			seen.Evidence = l.sendsBetween(end.Add(-ev.Window), end)
 		}
 		l.updateRate(func(s RateState, t time.Time) RateState { return l.learn.Throttle(s, t, seen) })
 	}
@@ -581,7 +596,7 @@ func (l *Limiter) estimateLimit(st RateState, now time.Time, seen Observed, clos
 	if total < minEvidence {
 		return 0 // too few to tell a limit from a stray throttle
 	}
-	burst := st.Burst
+	burst := max(st.Burst, seen.Burst)
 	if burst <= 0 { // unknown: a tenth of a second at the rate we sent at
 		burst = max(1, total/(float64(len(sends))*sendSlot.Seconds())/10)
 	}
@@ -589,9 +604,7 @@ func (l *Limiter) estimateLimit(st RateState, now time.Time, seen Observed, clos
 	if whole {
 		start = min(burst, st.Rate*closure.Seconds())
 	}
-	// 1 % below: CUBIC dwells at the estimate, and a plateau above the
-	// server's rate ends in another closure.
-	return 0.99 * EstimateLimit(sends, sendSlot, burst, start)
+	return EstimateLimit(sends, sendSlot, burst, start)
 }
 
 // grow lets the learned rate grow after a success, at most once per

@@ -577,6 +577,7 @@ func TestConfigValidation(t *testing.T) {
 		{"min", func(c *Config) { c.Learn.Min = -1 }, "Min"},
 		{"learned burst", func(c *Config) { c.Learn.Burst = 0 }, "Burst"},
 		{"quiet", func(c *Config) { c.Learn.Quiet = 0 }, "Quiet"},
+		{"idle", func(c *Config) { c.Learn.Idle = 0 }, "Idle"},
 		{"rate", func(c *Config) { c.Rate = -1 }, "Rate"},
 		{"burst", func(c *Config) { c.Rate = 5 }, "Burst"},
 		{"in flight", func(c *Config) { c.MaxInFlight = -1 }, "MaxInFlight"},

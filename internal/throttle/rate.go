@@ -12,20 +12,28 @@ import (
 // The rate is off until the first throttle. It then probes: starting from
 // what the server accepted before the throttle, it doubles every
 // RateConfig.Doubling until the next throttle. From there it follows CUBIC
-// (as aws-sdk-go-v2's adaptive mode does): each throttle cuts the rate to
-// RateConfig.Cut times the rate the server was accepting (Max), and
-// successes grow it back along a cubic curve that stays flat around Max
-// for a while before probing above it. After RateConfig.Quiet without a
-// throttle, when the rate no longer limits what the callers send, it turns
-// off again.
+// (as aws-sdk-go-v2's adaptive mode does) around Max, the server's rate
+// estimated at the last throttle: the curve starts at Base, rises to Max
+// over CUBIC's K, stays flat around it for a while and then probes above
+// it. A throttle met while the learned rate was what held the callers back
+// (the probe, or the curve, ran into the limit) gives a well-supported
+// estimate: Base is Max, the rate stays at the estimate for K before it
+// probes above. A throttle met while the callers sent less than the rate
+// allowed says less (the callers' own demand ran into the limit, or the
+// server throttled at random): the rate is cut to RateConfig.Cut times the
+// estimate and grows back along the curve.
+//
+// The rate turns off again when it no longer limits anything: probing
+// that has gone far above what the callers send, for RateConfig.Idle;
+// and, after RateConfig.Quiet without a throttle, a rate twice the demand.
 type RateState struct {
 	Active  bool      // the rate limits sending
 	Probing bool      // still looking for the limit: the rate doubles
 	Rate    float64   // requests per second allowed now
-	Base    float64   // probing: the rate at Since
-	Max     float64   // CUBIC's W_max: the server's rate estimated at the last cut
+	Base    float64   // the rate at Since: where probing doubles from, or the curve starts
+	Max     float64   // CUBIC's W_max: the server's rate estimated at the last throttle
 	Burst   float64   // the server's burst, estimated at the first throttle
-	Since   time.Time // when the rate was last cut (store clock)
+	Since   time.Time // when the gate reopened after the last throttle (store clock)
 }
 
 // RateConfig tunes the learned rate.
@@ -48,11 +56,14 @@ type RateConfig struct {
 	Burst int
 	// Quiet is how long after the last throttle the rate may turn off.
 	Quiet time.Duration
+	// Idle is how long probing may run far above what the callers send
+	// before it turns off: it no longer limits anything.
+	Idle time.Duration
 }
 
 // DefaultRateConfig returns the learned rate's defaults.
 func DefaultRateConfig() RateConfig {
-	return RateConfig{Cut: 0.97, Scale: 0.02, Doubling: 100 * time.Millisecond, Min: 0.5, Start: 10, Burst: 2, Quiet: time.Minute}
+	return RateConfig{Cut: 0.97, Scale: 0.02, Doubling: 100 * time.Millisecond, Min: 0.5, Start: 10, Burst: 2, Quiet: time.Minute, Idle: 5 * time.Second}
 }
 
 func (c RateConfig) validate() error {
@@ -73,6 +84,8 @@ func (c RateConfig) validate() error {
 		return errors.New("throttle: RateConfig.Burst must be at least 1")
 	case c.Quiet <= 0:
 		return errors.New("throttle: RateConfig.Quiet must be positive")
+	case c.Idle <= 0:
+		return errors.New("throttle: RateConfig.Idle must be positive")
 	}
 	return nil
 }
@@ -83,9 +96,22 @@ type Observed struct {
 	// last opened (or the limiter was made), Window ago.
 	Accepted float64
 	Window   time.Duration
+	// Burst is what the server accepted in the window before the previous
+	// closure, late answers included, when that window was under a second
+	// (see Limiter.burstSeen); 0: not known.
+	Burst float64
 	// Limit is the server's rate estimated from this process's sends
 	// (see EstimateLimit); 0 when it could not be told.
 	Limit float64
+	// Evidence is how many sends Limit was estimated from. A bucket that
+	// refilled during the closure runs dry only after its burst and what
+	// it refilled meanwhile: with fewer than twice the burst, the throttle
+	// may be a stray one as much as a limit.
+	Evidence float64
+	// Limiting says that the learned rate was what held the callers back
+	// when the server's bucket ran dry: they sent about as fast as it
+	// allowed. Limit is then well supported: the rate ran into the limit.
+	Limiting bool
 	// Closed is how long the gate stays closed: growth starts when it
 	// reopens.
 	Closed time.Duration
@@ -95,8 +121,12 @@ type Observed struct {
 //
 // The first throttle starts probing from what was accepted, and takes what
 // was accepted within less than a second as the server's burst. Later
-// throttles set Max to the estimated limit and cut the rate to Cut times
-// it; without an estimate they probe again from Cut times the rate.
+// throttles set Max to the estimated limit: a well-supported one (from
+// at least twice the burst in sends, while the learned rate was limiting)
+// becomes the rate as it is, one the callers' own demand ran into is cut
+// to Cut times it. With fewer sends the rate probes again from Cut times
+// the geometric mean of the estimate and itself; without an estimate, from
+// Cut times itself or what the server accepted.
 func (c RateConfig) Throttle(s RateState, now time.Time, t Observed) RateState {
 	reopen := now.Add(max(0, t.Closed))
 	if !s.Active {
@@ -108,24 +138,46 @@ func (c RateConfig) Throttle(s RateState, now time.Time, t Observed) RateState {
 		return RateState{Active: true, Probing: true, Rate: r, Base: r, Burst: burst, Since: reopen}
 	}
 	current := c.rateAt(s, now) // the stored Rate lags while probing
+	burst := max(s.Burst, t.Burst)
 	limit := t.Limit
 	if !(limit > 0) {
-		// No estimate (too few sends to tell): keep probing, from below.
-		r := max(c.Min, c.Cut*current)
-		return RateState{Active: true, Probing: true, Rate: r, Base: r, Burst: s.Burst, Since: reopen}
+		// No estimate (too few sends to tell): probe again, from below
+		// both the rate and what the server accepted, when that is enough
+		// to tell a rate by (a probe's rate overshoots it).
+		from := current
+		if t.Window > 0 && t.Accepted >= minEvidence {
+			from = min(from, t.Accepted/t.Window.Seconds())
+		}
+		r := max(c.Min, c.Cut*from)
+		return RateState{Active: true, Probing: true, Rate: r, Base: r, Burst: burst, Since: reopen}
 	}
-	limit = min(limit, current) // not above the rate we sent at
-	return RateState{Active: true, Rate: max(c.Min, c.Cut*limit), Max: limit, Burst: s.Burst, Since: reopen}
+	limit = max(c.Min, min(limit, current)) // not above the rate we sent at
+	if t.Evidence < max(minEvidence, 2*burst) {
+		// Too few sends to tell a limit from a stray throttle: probe
+		// again from halfway (in ratio) between the estimate and the rate.
+		// Stray throttles then slow the callers little and briefly; a
+		// limit there soon throttles the probe again, with more sends to
+		// tell it by, each time closer to it.
+		r := max(c.Min, c.Cut*math.Sqrt(limit*current))
+		return RateState{Active: true, Probing: true, Rate: r, Base: r, Burst: burst, Since: reopen}
+	}
+	base := limit
+	if !t.Limiting {
+		base = max(c.Min, c.Cut*limit)
+	}
+	return RateState{Active: true, Rate: base, Base: base, Max: limit, Burst: burst, Since: reopen}
 }
 
 // EstimateLimit estimates the server's rate from the requests sent in
-// consecutive slots of length slot, oldest first, the last of which met a
-// throttle. The server is taken to be a token bucket of burst tokens that
-// held start tokens when the first slot began: the estimate is the lowest
-// rate at which such a bucket, fed those sends, would not have run dry
-// before the last slot (a little below the server's rate, by up to a
-// slot's worth of sends). 0: nothing to tell (fewer than two slots, or
-// sends that would not have emptied the bucket).
+// consecutive slots of length slot, oldest first, the last of which holds
+// the send that met a throttle. The server is taken to be a token bucket
+// of burst tokens that held start tokens when the first slot began, and
+// the last slot's sends to be spread over it, so that the throttled one
+// comes after half of the others: the estimate is the lowest rate at which
+// such a bucket, fed the sends before the throttled one, would not have
+// run dry (a little below the server's rate: the server had less than a
+// token left). 0: nothing to tell (fewer than two slots, or sends that
+// would not have emptied the bucket).
 func EstimateLimit(sends []float64, slot time.Duration, burst, start float64) float64 {
 	if len(sends) < 2 || slot <= 0 {
 		return 0
@@ -145,7 +197,8 @@ func EstimateLimit(sends []float64, slot time.Duration, burst, start float64) fl
 	for _, n := range sends {
 		peak = max(peak, n/dt)
 	}
-	before := sends[:len(sends)-1]
+	last := len(sends) - 1
+	before := append(sends[:last:last], max(0, sends[last]-1)/2)
 	if peak == 0 || !dry(0, sends) || dry(peak, before) {
 		return 0
 	}
@@ -166,21 +219,28 @@ func bisect(lo, hi float64, ok func(float64) bool) float64 {
 	return hi
 }
 
-// rateAt is the rate s let requests go at, at time t.
+// rateAt is the rate s let requests go at, at time t: while probing,
+// Base doubled every Doubling since Since; else CUBIC's curve around Max,
+// which takes K to rise from Cut times Max back to it, but never below
+// Base (a well-supported Max, Base = Max, holds for K).
 func (c RateConfig) rateAt(s RateState, t time.Time) float64 {
 	d := max(0, t.Sub(s.Since).Seconds()) // before Since the gate is closed
-	switch {
-	case s.Probing:
+	if s.Probing {
 		return max(c.Min, s.Base*math.Exp2(min(d/c.Doubling.Seconds(), 60)))
 	}
 	k := math.Cbrt(s.Max * (1 - c.Cut) / c.Scale)
-	return max(c.Min, c.Scale*math.Pow(d-k, 3)+s.Max)
+	return max(c.Min, s.Base, c.Scale*math.Pow(d-k, 3)+s.Max)
 }
 
 // Grow is the learned rate after successes at now; demand is the rate at
 // which the callers' requests are being accepted (0: unknown). Outside
 // probing the rate grows to at most twice the demand, so that it does not
 // climb far beyond what is being sent and let a burst through later.
+//
+// The rate turns off when it no longer limits anything: probing that has
+// run for Idle and reached more than farAbove times the demand (the
+// callers do not need more: no throttle will end it), and a curve at twice
+// the demand Quiet after the last throttle.
 func (c RateConfig) Grow(s RateState, now time.Time, demand float64) RateState {
 	if !s.Active {
 		return s
@@ -190,6 +250,9 @@ func (c RateConfig) Grow(s RateState, now time.Time, demand float64) RateState {
 	}
 	r := c.rateAt(s, now)
 	if s.Probing {
+		if demand > 0 && r >= farAbove*demand && now.Sub(s.Since) >= c.Idle {
+			return RateState{}
+		}
 		s.Rate = r
 		return s
 	}
@@ -202,3 +265,8 @@ func (c RateConfig) Grow(s RateState, now time.Time, demand float64) RateState {
 	}
 	return s
 }
+
+// farAbove is how far above the demand a probing rate has gone when it no
+// longer limits anything: callers that kept up with a rate doubling every
+// Doubling send more than half of it.
+const farAbove = 8

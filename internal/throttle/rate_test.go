@@ -9,7 +9,7 @@ import (
 )
 
 func TestRateThrottle(t *testing.T) {
-	c := RateConfig{Cut: 0.95, Scale: 0.02, Doubling: 100 * time.Millisecond, Min: 0.5, Start: 10, Burst: 2, Quiet: time.Minute}
+	c := RateConfig{Cut: 0.95, Scale: 0.02, Doubling: 100 * time.Millisecond, Min: 0.5, Start: 10, Burst: 2, Quiet: time.Minute, Idle: 5 * time.Second}
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	reopen := t0.Add(time.Second)
 	tests := []struct {
@@ -27,15 +27,32 @@ func TestRateThrottle(t *testing.T) {
 		{"first throttle, nothing accepted: from Start",
 			RateState{}, Observed{Window: time.Second},
 			RateState{Active: true, Probing: true, Rate: 10, Base: 10, Since: t0}},
-		{"probing overshot: cut from the estimate",
-			RateState{Active: true, Probing: true, Rate: 400, Base: 400, Burst: 20, Since: t0}, Observed{Limit: 200, Closed: time.Second},
-			RateState{Active: true, Rate: 190, Max: 200, Burst: 20, Since: reopen}},
+		{"probing ran into the limit: run at the estimate",
+			RateState{Active: true, Probing: true, Rate: 400, Base: 400, Burst: 20, Since: t0}, Observed{Limit: 200, Evidence: 80, Limiting: true, Closed: time.Second},
+			RateState{Active: true, Rate: 200, Base: 200, Max: 200, Burst: 20, Since: reopen}},
+		{"the callers' demand ran into it: cut from the estimate",
+			RateState{Active: true, Probing: true, Rate: 400, Base: 400, Burst: 20, Since: t0}, Observed{Limit: 200, Evidence: 80, Closed: time.Second},
+			RateState{Active: true, Rate: 190, Base: 190, Max: 200, Burst: 20, Since: reopen}},
 		{"no estimate: probe again from the cut rate",
-			RateState{Active: true, Rate: 95, Max: 100, Burst: 20, Since: t0}, Observed{},
+			RateState{Active: true, Rate: 95, Base: 95, Max: 100, Burst: 20, Since: t0}, Observed{},
 			RateState{Active: true, Probing: true, Rate: 0.95 * 95, Base: 0.95 * 95, Burst: 20, Since: t0}},
-		{"an estimate above the rate: cut from the rate",
-			RateState{Active: true, Rate: 95, Max: 100, Since: t0}, Observed{Limit: 150},
-			RateState{Active: true, Rate: 0.95 * 95, Max: 95, Since: t0}},
+		{"a few accepted: too few to tell a rate by",
+			RateState{Active: true, Probing: true, Rate: 20, Base: 20, Burst: 20, Since: t0.Add(-500 * time.Millisecond)},
+			Observed{Accepted: 5, Window: 500 * time.Millisecond, Closed: time.Second},
+			RateState{Active: true, Probing: true, Rate: 0.95 * 640, Base: 0.95 * 640, Burst: 20, Since: reopen}},
+		{"no estimate after a probe overshot: probe again from below what was accepted",
+			RateState{Active: true, Probing: true, Rate: 20, Base: 20, Burst: 20, Since: t0.Add(-500 * time.Millisecond)},
+			Observed{Accepted: 60, Window: 500 * time.Millisecond, Closed: time.Second},
+			RateState{Active: true, Probing: true, Rate: 0.95 * 120, Base: 0.95 * 120, Burst: 20, Since: reopen}},
+		{"an estimate above the rate: the rate",
+			RateState{Active: true, Rate: 95, Base: 95, Max: 100, Since: t0}, Observed{Limit: 150, Evidence: 80, Limiting: true},
+			RateState{Active: true, Rate: 95, Base: 95, Max: 95, Since: t0}},
+		{"an estimate from few sends: probe again from halfway between it and the rate",
+			RateState{Active: true, Rate: 400, Base: 400, Max: 400, Burst: 20, Since: t0.Add(-time.Second)}, Observed{Limit: 100, Evidence: 30, Limiting: true, Closed: time.Second},
+			RateState{Active: true, Probing: true, Rate: 190, Base: 190, Burst: 20, Since: reopen}},
+		{"the burst seen with late answers corrects a first count that missed them",
+			RateState{Active: true, Probing: true, Rate: 20, Base: 20, Burst: 8, Since: t0.Add(-time.Second)}, Observed{Limit: 200, Evidence: 80, Limiting: true, Burst: 21},
+			RateState{Active: true, Rate: 200, Base: 200, Max: 200, Burst: 21, Since: t0}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -93,15 +110,26 @@ func TestEstimateLimit(t *testing.T) {
 			t.Logf("estimate %.1f", got)
 		})
 	}
+	// The throttled send comes, on average, after half of its slot's other
+	// sends: those count as accepted.
+	// The bucket is empty after the first slot; the last slot's 7 sends
+	// count as 3 before the throttled one: 3+3+3 sends, less the half
+	// token of slack, refilled over 3 slots.
+	withLast := EstimateLimit([]float64{10, 3, 3, 7}, slot, 10, 10)
+	assert.InDelta(t, (9-0.5)/3/slot.Seconds(), withLast, 1e-6)
+	alone := EstimateLimit([]float64{10, 3, 3, 1}, slot, 10, 10)
+	assert.InDelta(t, (6-0.5)/2/slot.Seconds(), alone, 1e-6, "the throttled send alone in its slot: the slots before tell")
 	assert.Zero(t, EstimateLimit([]float64{5}, slot, 20, 20), "one slot")
 	assert.Zero(t, EstimateLimit([]float64{1, 1, 1}, slot, 20, 20), "never ran dry: nothing to tell")
 	assert.Zero(t, EstimateLimit(nil, slot, 20, 20))
 }
 
 func TestRateGrow(t *testing.T) {
-	c := RateConfig{Cut: 0.9, Scale: 0.4, Doubling: 250 * time.Millisecond, Min: 0.5, Burst: 2, Quiet: time.Minute}
+	c := RateConfig{Cut: 0.9, Scale: 0.4, Doubling: 250 * time.Millisecond, Min: 0.5, Burst: 2, Quiet: time.Minute, Idle: 5 * time.Second}
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	cut := RateState{Active: true, Rate: 180, Max: 200, Since: t0}
+	cut := RateState{Active: true, Rate: 180, Base: 180, Max: 200, Since: t0}
+	held := RateState{Active: true, Rate: 200, Base: 200, Max: 200, Since: t0}
+	probe := RateState{Active: true, Probing: true, Rate: 10, Base: 10, Since: t0}
 	k := math.Cbrt(200 * 0.1 / 0.4) // CUBIC's K: when the curve is back at Max
 	at := func(s float64) time.Time { return t0.Add(time.Duration(s * float64(time.Second))) }
 	tests := []struct {
@@ -121,6 +149,13 @@ func TestRateGrow(t *testing.T) {
 		{"never below Max for demand", cut, at(k + 20), 10, 200, true},
 		{"clock behind the store: unchanged", cut, at(-1), 0, 180, true},
 		{"quiet and not limiting: off", cut, at(61), 50, 0, false},
+		{"a well-supported estimate holds", held, at(k / 2), 0, 200, true},
+		{"a well-supported estimate holds until K", held, at(k), 0, 200, true},
+		{"then the curve probes above it", held, at(k + 2), 0, 200 + 0.4*8, true},
+		{"probing far above the demand, not yet for Idle", probe, at(4.9), 10, 10 * math.Exp2(4.9/0.25), true},
+		{"probing far above the demand for Idle: off", probe, at(5), 10, 0, false},
+		{"probing for Idle, the callers keeping up: on", probe, at(5), 10 * math.Exp2(5/0.25) / 2, 10 * math.Exp2(5/0.25), true},
+		{"probing, demand unknown: on", probe, at(5), 0, 10 * math.Exp2(5/0.25), true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
