@@ -110,35 +110,79 @@ func TestGateThrottleWithoutRetryAfter(t *testing.T) {
 }
 
 func TestGateOutageLetsOneProbeThrough(t *testing.T) {
-	const failures = 40
-	script := make([]int, failures)
-	for i := range script {
-		script[i] = 503
-	}
-	srv := newScriptedServer(t, "", script...)
+	const (
+		failures    = 40
+		outageAfter = 3 // the gate's OutageAfter
+		callers     = 16
+	)
+	// The server counts the requests that arrive while another is in
+	// flight. One caller alone sends the failures that open the outage;
+	// from then on only probes go, one at a time, until the probe that
+	// succeeds (request failures+1) opens the gate for everybody.
+	var requests, inFlight, overlapped atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		n := requests.Add(1)
+		if inFlight.Add(1) > 1 && n <= failures+1 {
+			overlapped.Add(1)
+		}
+		defer inFlight.Add(-1) // before the client can read the response
+		if n <= failures {
+			time.Sleep(time.Millisecond) // a window for a second probe to overlap in
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+	}))
+	t.Cleanup(srv.Close)
 	c := newLimitsClient(t, srv.URL, WithRetryPolicy(RetryPolicy{MaxAttempts: 50, MinWait: time.Millisecond, MaxWait: 2 * time.Millisecond, MaxRetryAfter: time.Second}))
+	// The seam skips every wait, the gate's included, and the limiter's
+	// clock runs ahead by what it skipped: the ~37 failed probes' closures
+	// (MinOutage doubling to MaxOutage, 0.05–1 s each) pass at once. In
+	// real time they took 17–23 s against a 30 s deadline. No deadline,
+	// then: the skipped time would overtake it; the guard bounds a hang.
+	// The first caller's first wait at the outage's gate holds it, and
+	// everyone else who reaches the gate meanwhile, until all callers run.
+	var gateWaits atomic.Int64
+	closed, release := make(chan struct{}), make(chan struct{})
+	var first sync.Once
+	c.clock.sleep = func(d time.Duration) time.Duration {
+		if d >= 50*time.Millisecond { // the outage's closures; retries wait 1–2 ms
+			gateWaits.Add(1)
+			first.Do(func() { close(closed); <-release })
+		}
+		return 0
+	}
 	var wg sync.WaitGroup
-	errs := make(chan error, 16)
-	for range 16 {
+	errs := make(chan error, callers)
+	call := func() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			errs <- getWith(ctx, c)
+			errs <- getWith(context.Background(), c)
 		}()
 	}
-	wg.Wait()
+	call()
+	select {
+	case <-closed:
+	case <-time.After(time.Minute):
+		DumpGoroutines(t, "no wait at the outage's gate after a minute")
+		t.Fatal("the outage did not close the gate")
+	}
+	for range callers - 1 {
+		call()
+	}
+	// Let the others reach the gate; only how hard the overlap check
+	// tests the gate depends on this, not whether the test passes.
+	for deadline := time.Now().Add(time.Second); gateWaits.Load() < callers && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+	}
+	close(release)
+	WaitGroupWithin(t, &wg, time.Minute, "callers at the outage's gate")
 	close(errs)
 	for err := range errs {
 		assert.NoError(t, err)
 	}
-	// 40 failures then successes; without the gate, 16 callers retrying
-	// every 1–2 ms would have sent the 40 failures within a few ms and
-	// then 16 successes. With it the outage's requests are the failures
-	// that opened it plus one probe at a time.
-	sent := srv.requests.Load()
-	assert.EqualValues(t, failures+16, sent, "every failure is answered, then every caller succeeds")
+	assert.EqualValues(t, failures+callers, requests.Load(), "every failure is answered, then every caller succeeds once")
+	assert.Zero(t, overlapped.Load(), "requests %d–%d (the outage's probes) overlapped another request", outageAfter+1, failures+1)
+	assert.Greater(t, gateWaits.Load(), int64(callers), "callers waited for the outage's closures")
 }
 
 func TestGateCancelWhileWaiting(t *testing.T) {
