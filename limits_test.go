@@ -228,7 +228,7 @@ func TestGateManyGoroutinesAndLimits(t *testing.T) {
 			}
 		}()
 	}
-	wg.Wait()
+	WaitGroupWithin(t, &wg, time.Minute, "32 callers under the limits")
 	assert.LessOrEqual(t, maxInFlight.Load(), int64(5), "USTA: at most 5 in flight")
 	assert.Positive(t, maxInFlight.Load())
 }

@@ -331,7 +331,7 @@ func TestReopeningIsSpreadOverTheWindow(t *testing.T) {
 	}
 	assert.Len(t, distinct(times), 10, "each at its own time")
 	fc.Advance(time.Second + 100*time.Millisecond)
-	wg.Wait()
+	waitGroupWithin(t, &wg, time.Minute, "callers at the reopened gate")
 }
 
 func distinct(ts []time.Time) map[time.Time]bool {
@@ -482,7 +482,7 @@ func TestManyGoroutines(t *testing.T) {
 			}
 		}()
 	}
-	wg.Wait()
+	waitGroupWithin(t, &wg, 2*time.Minute, "64 goroutines acquiring")
 	assert.LessOrEqual(t, maxInFlight.Load(), int64(8))
 	assert.LessOrEqual(t, maxProbes.Load(), int64(1))
 	assert.Empty(t, l.slots)
