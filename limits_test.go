@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accessapi/apierr/codes"
+	"github.com/accessapi/apierr/internal/throttle"
 )
 
 // scriptedServer answers each request with the next status of a script
@@ -106,6 +107,11 @@ func TestGateThrottleWithoutRetryAfter(t *testing.T) {
 	srv := newScriptedServer(t, "", 429, 429)
 	c := newLimitsClient(t, srv.URL, WithRetryPolicy(RetryPolicy{MaxAttempts: 4, MinWait: 200 * time.Millisecond, MaxWait: time.Second, MaxRetryAfter: 30 * time.Second}))
 	c.clock.jitter = func() float64 { return 0 }
+	// The client's clock stands still, so that the time a loaded machine
+	// takes between a 429 and its retry's decision takes nothing off the
+	// waits (the limiter's clock moves by the waits the seam skips).
+	frozen := time.Now()
+	c.clock.now = func() time.Time { return frozen }
 	var waits []time.Duration
 	c.clock.sleep = func(d time.Duration) time.Duration { waits = append(waits, d); return 0 }
 	require.NoError(t, getWith(context.Background(), c))
@@ -113,6 +119,26 @@ func TestGateThrottleWithoutRetryAfter(t *testing.T) {
 	// Each retry waits the gate's closure: the policy's backoff, MinWait
 	// with jitter 0; the learned rate lets the retries go at once.
 	assert.Equal(t, []time.Duration{200 * time.Millisecond, 200 * time.Millisecond}, waits)
+}
+
+func TestGateRetryWaitsUntilTheReopening(t *testing.T) {
+	c := newLimitsClient(t, "https://api.example", WithRetryPolicy(RetryPolicy{MaxAttempts: 4, MinWait: 200 * time.Millisecond, MaxWait: time.Second, MaxRetryAfter: 30 * time.Second}))
+	c.clock.jitter = func() float64 { return 0 }
+	var elapsed atomic.Int64
+	start := time.Now()
+	c.clock.now = func() time.Time { return start.Add(time.Duration(elapsed.Load())) }
+	// A 429 without Retry-After closes the gate for MinWait, 200 ms.
+	p, err := c.lim.Acquire(context.Background())
+	require.NoError(t, err)
+	p.Done(throttle.Result{Kind: throttle.Throttled})
+	require.Equal(t, 200*time.Millisecond, c.lim.GateClosedFor())
+
+	// The caller decides its retry 0.6 ms later: 199.4 ms are left.
+	elapsed.Store(int64(600 * time.Microsecond))
+	s := &callState{Context: context.Background(), idempotent: true}
+	require.True(t, c.retry(s, outcome{status: http.StatusTooManyRequests, class: codes.RetryBackoff}))
+	assert.Equal(t, 200*time.Millisecond, s.wait, "up to the next millisecond, not to the nearest (199 ms, then a second wait at the gate)")
+	assert.GreaterOrEqual(t, s.wait, c.lim.GateClosedFor())
 }
 
 func TestGateOutageLetsOneProbeThrough(t *testing.T) {
