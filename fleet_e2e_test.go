@@ -324,6 +324,7 @@ func TestFleetExosLastLogsOut(t *testing.T) {
 			LoginURL: ex.LoginURL(), LogoutURL: ex.LogoutURL(), APIKey: c.APIKey, UserName: c.UserName, Password: c.Password,
 		}))
 		require.NoError(t, err)
+		t.Cleanup(func() { _ = cl.Close() }) // when an assertion ends the test early
 		return cl
 	}
 	persons := func(c *apierr.Client) error {
@@ -435,6 +436,9 @@ func TestFleetExosRejoinsAfterOutage(t *testing.T) {
 			LoginURL: ex.LoginURL(), LogoutURL: ex.LogoutURL(), APIKey: c.APIKey, UserName: c.UserName, Password: c.Password,
 		}))
 		require.NoError(t, err)
+		// Closed even when an assertion ends the test early: a heartbeat
+		// left running fails the leak check of every later test.
+		t.Cleanup(func() { _ = cl.Close() })
 		apierr.SetFleetHeartbeat(cl, 10*time.Millisecond)
 		return cl
 	}
@@ -445,13 +449,15 @@ func TestFleetExosRejoinsAfterOutage(t *testing.T) {
 		_, err = cl.Do(req, io.Discard)
 		require.NoError(t, err)
 	}
+	// b logs in through the fleet first: were the fleet's session left for
+	// later, a's heartbeat (every 10 ms) could share a's own session first,
+	// and b would use it (TestFleetExosSharesItsOwnAfterOutage's case).
 	a, b := newClient(), newClient()
+	persons(b) // the fleet's session
 	f.setFail(true)
 	persons(a) // alone: its own session
-	f.setFail(false)
-	persons(b) // the fleet's session
 	require.Equal(t, 2, ex.Logins())
-	defer func() { _ = a.Close(); _ = b.Close() }()
+	f.setFail(false)
 
 	require.Eventually(t, func() bool { return ex.Logouts() == 1 }, 5*time.Second, 5*time.Millisecond,
 		"a adopts the fleet's session and logs its own out")
