@@ -634,8 +634,15 @@ func (l *Limiter) estimateLimit(st RateState, now time.Time, seen Observed, clos
 			limit = estimate(max(1, seen.Burst-limit*span.Seconds()/2))
 		}
 	}
-	return limit
+	return limit * (1 - safetyMargin)
 }
+
+// safetyMargin is how far below its estimate of the server's rate the
+// learned rate settles: the estimate is as likely above the server's rate
+// as below it, and running above it empties the server's bucket and closes
+// the gate for a Retry-After (a second, typically), which costs more than
+// running a percent below it for a minute.
+const safetyMargin = 0.01
 
 // grow lets the learned rate grow after a success, at most once per
 // growEvery.

@@ -101,7 +101,8 @@ type Observed struct {
 	// (see Limiter.burstSeen); 0: not known.
 	Burst float64
 	// Limit is the server's rate estimated from this process's sends
-	// (see EstimateLimit); 0 when it could not be told.
+	// (see EstimateLimit), less a safety margin of a percent; 0 when it
+	// could not be told.
 	Limit float64
 	// Evidence is how many sends Limit was estimated from. A bucket that
 	// refilled during the closure runs dry only after its burst and what
