@@ -51,12 +51,16 @@ const keptUp = 0.5
 // one that turned the learned rate on) when that came within a second: the
 // bucket running dry, so what it let through is its burst. It counts the
 // answers that came back after the closure, which the throttle's own count
-// (Observed.Accepted) misses when answers lag behind under load. 0: not
-// known. l.mu is held.
+// (Observed.Accepted) misses when answers lag behind under load, and what
+// the bucket refilled from when it ran dry until the closure: it sets
+// l.burstSpan to the time from the window's start to the closure, for
+// estimateLimit to take that out. 0: not known. l.mu is held.
 func (l *Limiter) burstSeen() float64 {
 	start := time.Unix(0, l.winStart.Load())
 	if l.closedAt.Before(start) || l.closedAt.Sub(start) >= time.Second {
+		l.burstSpan.Store(0)
 		return 0
 	}
+	l.burstSpan.Store(int64(l.closedAt.Sub(start)))
 	return float64(l.ok.Load() - l.winOK.Load())
 }

@@ -75,6 +75,7 @@ type Limiter struct {
 	lastClosure time.Duration // how long the gate was closed before it last opened
 	lastBurst   float64       // what the server accepted before the first throttle, late answers included; 0: not known
 	firstBurst  bool          // the learned rate turned on at the last closure: open sets lastBurst
+	burstSpan   atomic.Int64  // ns from the window's start to the closure that lastBurst was counted over
 	closedAt    time.Time     // when the gate last closed
 }
 
@@ -600,16 +601,48 @@ func (l *Limiter) estimateLimit(st RateState, now time.Time, seen Observed, clos
 	if total < minEvidence {
 		return 0 // too few to tell a limit from a stray throttle
 	}
+	// The throttled request went at now, the share at of its slot; the
+	// slot's count holds the sends until its answer came (or the slot
+	// ended), spread over that time. A fleet's slots end at the store's
+	// time: there, halfway.
+	at, before := 0.5, 0.5
+	if l.shared == nil {
+		slotStart := time.Unix(0, now.UnixNano()/int64(sendSlot)*int64(sendSlot))
+		at = float64(now.Sub(slotStart)) / float64(sendSlot)
+		if counted := min(1, float64(l.clock.Now().Sub(slotStart))/float64(sendSlot)); counted > 0 {
+			before = min(1, at/counted)
+		}
+	}
+	estimate := func(burst float64) float64 {
+		if burst <= 0 { // unknown: a tenth of a second at the rate we sent at
+			burst = max(1, total/(float64(len(sends))*sendSlot.Seconds())/10)
+		}
+		start := burst
+		if whole {
+			start = min(burst, st.Rate*closure.Seconds())
+		}
+		return estimateLimitAt(sends, sendSlot, burst, start, at, before)
+	}
 	burst := max(st.Burst, seen.Burst)
-	if burst <= 0 { // unknown: a tenth of a second at the rate we sent at
-		burst = max(1, total/(float64(len(sends))*sendSlot.Seconds())/10)
+	limit := estimate(burst)
+	if span := time.Duration(l.burstSpan.Load()); seen.Burst > 0 && seen.Burst >= st.Burst && span > 0 {
+		// What the server accepted before the first throttle holds, besides
+		// its burst, what it refilled from when it ran dry until the gate
+		// closed: between none and all of the span's worth at its rate.
+		// Take the middle, solving for the burst and the rate together.
+		for range 4 {
+			limit = estimate(max(1, seen.Burst-limit*span.Seconds()/2))
+		}
 	}
-	start := burst
-	if whole {
-		start = min(burst, st.Rate*closure.Seconds())
-	}
-	return EstimateLimit(sends, sendSlot, burst, start)
+	return limit * (1 - safetyMargin)
 }
+
+// safetyMargin is how far below its estimate of the server's rate the
+// learned rate settles: the estimate is as likely above the server's rate
+// as below it, and running above it empties the server's bucket and closes
+// the gate for a Retry-After (a second, typically), which costs more than
+// running a percent below it for a minute.
+const safetyMargin = 0.01
 
 // grow lets the learned rate grow after a success, at most once per
 // growEvery.

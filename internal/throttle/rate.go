@@ -101,7 +101,8 @@ type Observed struct {
 	// (see Limiter.burstSeen); 0: not known.
 	Burst float64
 	// Limit is the server's rate estimated from this process's sends
-	// (see EstimateLimit); 0 when it could not be told.
+	// (see EstimateLimit), less a safety margin of a percent; 0 when it
+	// could not be told.
 	Limit float64
 	// Evidence is how many sends Limit was estimated from. A bucket that
 	// refilled during the closure runs dry only after its burst and what
@@ -173,36 +174,68 @@ func (c RateConfig) Throttle(s RateState, now time.Time, t Observed) RateState {
 // the send that met a throttle. The server is taken to be a token bucket
 // of burst tokens that held start tokens when the first slot began, and
 // the last slot's sends to be spread over it, so that the throttled one
-// comes after half of the others: the estimate is the lowest rate at which
-// such a bucket, fed the sends before the throttled one, would not have
-// run dry (a little below the server's rate: the server had less than a
-// token left). 0: nothing to tell (fewer than two slots, or sends that
+// comes halfway through it, after half of the others. The sends before it
+// bound the server's rate: at the lowest rate, the bucket fed them would
+// just not have run dry; at the highest, it would just not have held a
+// token for the throttled send. The estimate is the middle of the two
+// (they are a token's worth of refill apart over the time the bucket took
+// to drain). 0: nothing to tell (fewer than two slots, or sends that
 // would not have emptied the bucket).
 func EstimateLimit(sends []float64, slot time.Duration, burst, start float64) float64 {
+	return estimateLimitAt(sends, slot, burst, start, 0.5, 0.5)
+}
+
+// estimateLimitAt is EstimateLimit for a throttled send that came at the
+// share at of its slot, after the share before of that slot's other sends.
+func estimateLimitAt(sends []float64, slot time.Duration, burst, start, at, before float64) float64 {
 	if len(sends) < 2 || slot <= 0 {
 		return 0
 	}
 	dt := slot.Seconds()
-	dry := func(r float64, slots []float64) bool { // whether the bucket runs dry within slots
+	last := len(sends) - 1
+	// left is how many tokens the bucket would have held when the
+	// throttled send came, at rate r, or -1 if one of the sends before it
+	// would have found it empty.
+	left := func(r float64) float64 {
 		b := min(burst, start)
-		for _, n := range slots {
-			b = min(burst, b+r*dt) - n
-			if b < -0.5 {
-				return true
+		for i, n := range sends {
+			refill := r * dt
+			if i == last {
+				refill, n = refill*at, max(0, n-1)*before
+			}
+			// The slot's sends and refill are spread over it: the bucket
+			// is capped only after both.
+			if b = min(burst, b+refill-n); b < 0 {
+				return -1
 			}
 		}
-		return false
+		return b
 	}
 	peak := 0.0
 	for _, n := range sends {
 		peak = max(peak, n/dt)
 	}
-	last := len(sends) - 1
-	before := append(sends[:last:last], max(0, sends[last]-1)/2)
-	if peak == 0 || !dry(0, sends) || dry(peak, before) {
+	// Nothing to tell when the bucket would have held a token for the
+	// throttled send without any refill, or would not have at twice the
+	// fastest the sends came.
+	if peak == 0 || left(0) >= 1 || left(2*peak) < 1 {
 		return 0
 	}
-	return bisect(0, peak, func(r float64) bool { return !dry(r, before) })
+	// The send before the throttled one found a token, and the bucket
+	// refilled for the time between sends since: the lower bound leaves
+	// that much in it.
+	gap := 0.0
+	if prev := sends[max(0, last-2):last]; len(prev) > 0 {
+		for _, n := range prev {
+			gap += n
+		}
+		if gap > 0 {
+			gap = float64(len(prev)) * dt / gap
+		}
+	}
+	lo := bisect(0, 2*peak, func(r float64) bool { return left(r) >= min(1, r*gap) })
+	hi := bisect(lo, 2*peak, func(r float64) bool { return left(r) >= 1 })
+	return (lo + hi) / 2
 }
 
 // bisect returns the least x in [lo, hi] for which ok(x) holds, ok being

@@ -110,15 +110,20 @@ func TestEstimateLimit(t *testing.T) {
 			t.Logf("estimate %.1f", got)
 		})
 	}
-	// The throttled send comes, on average, after half of its slot's other
-	// sends: those count as accepted.
-	// The bucket is empty after the first slot; the last slot's 7 sends
-	// count as 3 before the throttled one: 3+3+3 sends, less the half
-	// token of slack, refilled over 3 slots.
+	// The throttled send comes, on average, halfway through its slot,
+	// after half of its slot's other sends: those count as accepted, and
+	// the bucket refills for half of the slot. Here the bucket refills for
+	// 3.5 slots and gives 9 sends beyond its 10 before the throttled one
+	// (3+3, and 3 of the last slot's 6 others). It held no token for the
+	// throttled send: at most 10 tokens' refill. The send before it found
+	// one, and the bucket refilled for the time between sends since (a
+	// third of a slot, at 3 sends a slot): at least 9 and that.
 	withLast := EstimateLimit([]float64{10, 3, 3, 7}, slot, 10, 10)
-	assert.InDelta(t, (9-0.5)/3/slot.Seconds(), withLast, 1e-6)
+	dt := slot.Seconds()
+	lo, hi := 9/(3.5*dt-dt/3), 10/(3.5*dt)
+	assert.InDelta(t, (lo+hi)/2, withLast, 1e-6, "the middle of the bounds")
 	alone := EstimateLimit([]float64{10, 3, 3, 1}, slot, 10, 10)
-	assert.InDelta(t, (6-0.5)/2/slot.Seconds(), alone, 1e-6, "the throttled send alone in its slot: the slots before tell")
+	assert.InDelta(t, 6/(3*dt), alone, 1e-6, "the throttled send alone in its slot: the slots before tell (6 sends beyond the burst in 3 slots)")
 	assert.Zero(t, EstimateLimit([]float64{5}, slot, 20, 20), "one slot")
 	assert.Zero(t, EstimateLimit([]float64{1, 1, 1}, slot, 20, 20), "never ran dry: nothing to tell")
 	assert.Zero(t, EstimateLimit(nil, slot, 20, 20))
