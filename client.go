@@ -61,6 +61,7 @@ type Client struct {
 //
 //	setting               default                         option
 //	attempts              4 (the first included)          WithRetryPolicy: MaxAttempts
+//	after conflicts       8 attempts                      WithRetryPolicy: ConflictAttempts
 //	backoff               250 ms … 8 s, full jitter       WithRetryPolicy: MinWait, MaxWait
 //	server-asked wait     honoured up to 30 s             WithRetryPolicy: MaxRetryAfter
 //	concurrency pause     20 … 200 ms, growing            (bounded by MaxWait)
@@ -145,7 +146,7 @@ func New(opts ...Option) (*Client, error) {
 		RetryWaitMin: cfg.policy.MinWait,
 		RetryWaitMax: cfg.policy.MaxWait,
 		// The retries are counted in checkRetry; this only bounds its loop.
-		RetryMax:     cfg.policy.MaxAttempts,
+		RetryMax:     max(cfg.policy.MaxAttempts, cfg.policy.ConflictAttempts),
 		CheckRetry:   c.checkRetry,
 		Backoff:      c.backoff,
 		ErrorHandler: c.giveUp,

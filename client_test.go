@@ -63,7 +63,7 @@ func TestNewDefaults(t *testing.T) {
 	defer c.Close()
 	assert.Equal(t, "https://example.test/api/v1/", c.base.String(), "a trailing slash keeps the base path")
 	assert.Equal(t, DefaultRetryPolicy(), c.policy)
-	assert.Equal(t, RetryPolicy{MaxAttempts: 4, MinWait: 250 * time.Millisecond, MaxWait: 8 * time.Second, MaxRetryAfter: 30 * time.Second}, c.policy)
+	assert.Equal(t, RetryPolicy{MaxAttempts: 4, ConflictAttempts: 8, MinWait: 250 * time.Millisecond, MaxWait: 8 * time.Second, MaxRetryAfter: 30 * time.Second}, c.policy)
 	assert.EqualValues(t, 500, budgetLeft(c))
 	assert.EqualValues(t, 1<<20, c.bodyLimit)
 	assert.Equal(t, []string{"apierr/" + Version}, c.userAgent)
@@ -244,7 +244,7 @@ func TestDoSuccess(t *testing.T) {
 	})
 	t.Run("error status: typed error, body read and closed", func(t *testing.T) {
 		m, rec := respond(409, "race")
-		m.policy.MaxAttempts = 1
+		m.policy.MaxAttempts, m.policy.ConflictAttempts = 1, 1
 		req, err := m.NewRequest(context.Background(), "PUT", "grants/g1?access_token=s3cr3t&x=1", map[string]int{"a": 1})
 		require.NoError(t, err)
 		var g grant

@@ -110,11 +110,12 @@ func TestRetryWaits(t *testing.T) {
 	tests := []struct {
 		name  string
 		first reply
-		want  []time.Duration
+		want  []time.Duration // one per retry: MaxAttempts-1, or ConflictAttempts-1 after conflicts
 	}{
 		{"backoff grows", reply{status: 429}, []time.Duration{150 * time.Millisecond, 250 * time.Millisecond, 450 * time.Millisecond}},
 		{"transient grows", reply{status: 503}, []time.Duration{150 * time.Millisecond, 250 * time.Millisecond, 450 * time.Millisecond}},
-		{"concurrency pause grows in 20–200ms", reply{status: 400, body: "race"}, []time.Duration{30 * time.Millisecond, 50 * time.Millisecond, 90 * time.Millisecond}},
+		// The midpoint of [20 ms, min(200 ms, 20 ms·2ⁿ)], for 8 attempts.
+		{"concurrency pause grows in 20–200ms", reply{status: 400, body: "race"}, []time.Duration{30 * time.Millisecond, 50 * time.Millisecond, 90 * time.Millisecond, 110 * time.Millisecond, 110 * time.Millisecond, 110 * time.Millisecond, 110 * time.Millisecond}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -122,8 +123,8 @@ func TestRetryWaits(t *testing.T) {
 			_, err := m.do(t, context.Background(), "GET", "items", nil, nil)
 			var p *Problem[retryCode]
 			require.ErrorAs(t, err, &p)
-			assert.Equal(t, 4, p.Attempts, "attempts exhausted")
-			assert.Len(t, m.script.attempts(), 4)
+			assert.Equal(t, len(tt.want)+1, p.Attempts, "attempts exhausted")
+			assert.Len(t, m.script.attempts(), len(tt.want)+1)
 			assert.Equal(t, tt.want, m.waits)
 		})
 	}
@@ -525,7 +526,7 @@ func TestRetryPolicyValidate(t *testing.T) {
 // TestDecide is the one retry rule, as API calls, token requests and exos
 // logins all apply it.
 func TestDecide(t *testing.T) {
-	p := RetryPolicy{MaxAttempts: 3, MinWait: 100 * time.Millisecond, MaxWait: time.Second, MaxRetryAfter: 10 * time.Second}
+	p := RetryPolicy{MaxAttempts: 3, ConflictAttempts: 5, MinWait: 100 * time.Millisecond, MaxWait: time.Second, MaxRetryAfter: 10 * time.Second}
 	tests := []struct {
 		name string
 		c    retryCase
@@ -537,6 +538,8 @@ func TestDecide(t *testing.T) {
 		{"concurrency POST pauses", retryCase{class: codes.RetryConcurrency, deadline: -1, jitter: 0.5}, retryVerdict{retry: true, wait: 30 * time.Millisecond}},
 		{"transient GET backs off", retryCase{class: codes.RetryTransient, idempotent: true, retries: 1, deadline: -1, jitter: 0.5}, retryVerdict{retry: true, wait: 250 * time.Millisecond}},
 		{"attempts exhausted", retryCase{class: codes.RetryTransient, idempotent: true, retries: 2, deadline: -1}, retryVerdict{stop: stopExhausted}},
+		{"conflicts retry past MaxAttempts", retryCase{class: codes.RetryConcurrency, retries: 3, deadline: -1}, retryVerdict{retry: true, wait: 20 * time.Millisecond}},
+		{"conflict attempts exhausted", retryCase{class: codes.RetryConcurrency, retries: 4, deadline: -1}, retryVerdict{stop: stopExhausted}},
 		{"server's wait honoured above MaxWait", retryCase{class: codes.RetryBackoff, asked: 5 * time.Second, deadline: -1}, retryVerdict{retry: true, wait: 5 * time.Second}},
 		{"server's wait above MaxRetryAfter", retryCase{class: codes.RetryBackoff, asked: 11 * time.Second, deadline: -1}, retryVerdict{wait: 11 * time.Second, stop: stopAboveMax}},
 		{"server's wait past the deadline", retryCase{class: codes.RetryBackoff, asked: 2 * time.Second, deadline: time.Second}, retryVerdict{wait: 2 * time.Second, stop: stopPastDeadline}},
@@ -560,12 +563,15 @@ func TestRetryPolicyWithDefaults(t *testing.T) {
 		in, want RetryPolicy
 	}{
 		{"all zero", RetryPolicy{}, d},
-		{"MaxAttempts only", RetryPolicy{MaxAttempts: 1}, RetryPolicy{MaxAttempts: 1, MinWait: 250 * ms, MaxWait: 8 * time.Second, MaxRetryAfter: 30 * time.Second}},
-		{"MaxWait below the default MinWait", RetryPolicy{MaxWait: 5 * ms}, RetryPolicy{MaxAttempts: 4, MinWait: 5 * ms, MaxWait: 5 * ms, MaxRetryAfter: 30 * time.Second}},
-		{"MaxWait above the default MinWait", RetryPolicy{MaxWait: time.Second}, RetryPolicy{MaxAttempts: 4, MinWait: 250 * ms, MaxWait: time.Second, MaxRetryAfter: 30 * time.Second}},
-		{"MinWait above the default MaxWait", RetryPolicy{MinWait: time.Minute}, RetryPolicy{MaxAttempts: 4, MinWait: time.Minute, MaxWait: time.Minute, MaxRetryAfter: 30 * time.Second}},
-		{"MinWait below the default MaxWait", RetryPolicy{MinWait: ms}, RetryPolicy{MaxAttempts: 4, MinWait: ms, MaxWait: 8 * time.Second, MaxRetryAfter: 30 * time.Second}},
-		{"nothing zero", RetryPolicy{2, ms, 2 * ms, 3 * ms}, RetryPolicy{2, ms, 2 * ms, 3 * ms}},
+		{"MaxAttempts 1 turns conflict retries off too", RetryPolicy{MaxAttempts: 1}, RetryPolicy{MaxAttempts: 1, ConflictAttempts: 1, MinWait: 250 * ms, MaxWait: 8 * time.Second, MaxRetryAfter: 30 * time.Second}},
+		{"MaxAttempts below 8 keeps 8 for conflicts", RetryPolicy{MaxAttempts: 2}, RetryPolicy{MaxAttempts: 2, ConflictAttempts: 8, MinWait: 250 * ms, MaxWait: 8 * time.Second, MaxRetryAfter: 30 * time.Second}},
+		{"MaxAttempts above 8 raises conflicts", RetryPolicy{MaxAttempts: 12}, RetryPolicy{MaxAttempts: 12, ConflictAttempts: 12, MinWait: 250 * ms, MaxWait: 8 * time.Second, MaxRetryAfter: 30 * time.Second}},
+		{"ConflictAttempts set", RetryPolicy{MaxAttempts: 1, ConflictAttempts: 3}, RetryPolicy{MaxAttempts: 1, ConflictAttempts: 3, MinWait: 250 * ms, MaxWait: 8 * time.Second, MaxRetryAfter: 30 * time.Second}},
+		{"MaxWait below the default MinWait", RetryPolicy{MaxWait: 5 * ms}, RetryPolicy{MaxAttempts: 4, ConflictAttempts: 8, MinWait: 5 * ms, MaxWait: 5 * ms, MaxRetryAfter: 30 * time.Second}},
+		{"MaxWait above the default MinWait", RetryPolicy{MaxWait: time.Second}, RetryPolicy{MaxAttempts: 4, ConflictAttempts: 8, MinWait: 250 * ms, MaxWait: time.Second, MaxRetryAfter: 30 * time.Second}},
+		{"MinWait above the default MaxWait", RetryPolicy{MinWait: time.Minute}, RetryPolicy{MaxAttempts: 4, ConflictAttempts: 8, MinWait: time.Minute, MaxWait: time.Minute, MaxRetryAfter: 30 * time.Second}},
+		{"MinWait below the default MaxWait", RetryPolicy{MinWait: ms}, RetryPolicy{MaxAttempts: 4, ConflictAttempts: 8, MinWait: ms, MaxWait: 8 * time.Second, MaxRetryAfter: 30 * time.Second}},
+		{"nothing zero", RetryPolicy{MaxAttempts: 2, MinWait: ms, MaxWait: 2 * ms, MaxRetryAfter: 3 * ms, ConflictAttempts: 5}, RetryPolicy{MaxAttempts: 2, MinWait: ms, MaxWait: 2 * ms, MaxRetryAfter: 3 * ms, ConflictAttempts: 5}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
