@@ -149,7 +149,7 @@ func TestAuthExosNoLoginStorm(t *testing.T) {
 			errs[i] = authGet(t, second, "persons", nil)
 		}(i)
 	}
-	wg.Wait()
+	apierr.WaitGroupWithin(t, &wg, time.Minute, "50 calls at a refused login")
 	for _, err := range errs {
 		require.Error(t, err)
 		assert.ErrorIs(t, err, apierr.ErrLoginThrottled)

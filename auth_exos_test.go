@@ -267,7 +267,7 @@ func TestExosNoLoginStorm(t *testing.T) {
 					_, errs[i] = a.authorize(context.Background(), authRequest(t, srv.URL))
 				}(i)
 			}
-			wg.Wait()
+			WaitGroupWithin(t, &wg, time.Minute, "100 callers at a refused login")
 			for _, err := range errs {
 				require.Error(t, err)
 				assert.ErrorIs(t, err, tt.wantKind)

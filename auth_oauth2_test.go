@@ -505,7 +505,7 @@ func TestThousandConcurrent401sCauseOneTokenRequest(t *testing.T) {
 	}
 	ready.Wait()
 	close(start)
-	wg.Wait()
+	WaitGroupWithin(t, &wg, time.Minute, "1,000 callers after a 401")
 	for i := 0; i < n; i++ {
 		require.NoError(t, errs[i])
 		require.NotEqual(t, old, results[i])

@@ -95,7 +95,7 @@ func TestClientThousandConcurrent401s(t *testing.T) {
 			errs[i] = post(fmt.Sprint(i))
 		}(i)
 	}
-	wg.Wait()
+	WaitGroupWithin(t, &wg, time.Minute, "1,000 POSTs meeting a revoked token")
 	for i, err := range errs {
 		require.NoError(t, err, "request %d", i)
 	}

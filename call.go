@@ -304,8 +304,10 @@ func (c *Client) retry(s *callState, o outcome) bool {
 	asked := o.asked
 	if o.class == codes.RetryBackoff && asked <= 0 {
 		// The throttle closed the gate for the policy's backoff: waiting
-		// until it reopens (to the next millisecond) is the retry's wait.
-		asked = c.lim.GateClosedFor().Round(time.Millisecond)
+		// until it reopens, up to the next millisecond, is the retry's
+		// wait. Rounded to the nearest, it could end before the reopening
+		// and wait at the gate again for the rest.
+		asked = ceilMillisecond(c.lim.GateClosedFor())
 	}
 	v := c.policy.decide(retryCase{
 		class:      o.class,
@@ -336,6 +338,11 @@ func (c *Client) retry(s *callState, o outcome) bool {
 	s.retries, s.wait, s.class = s.retries+1, v.wait, o.class
 	s.asked = o.asked > 0
 	return true
+}
+
+// ceilMillisecond rounds d up to a whole millisecond.
+func ceilMillisecond(d time.Duration) time.Duration {
+	return (d + time.Millisecond - 1).Truncate(time.Millisecond)
 }
 
 // backoff is retryablehttp's Backoff. It gets no call after a network

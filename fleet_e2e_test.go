@@ -324,6 +324,7 @@ func TestFleetExosLastLogsOut(t *testing.T) {
 			LoginURL: ex.LoginURL(), LogoutURL: ex.LogoutURL(), APIKey: c.APIKey, UserName: c.UserName, Password: c.Password,
 		}))
 		require.NoError(t, err)
+		t.Cleanup(func() { _ = cl.Close() }) // when an assertion ends the test early
 		return cl
 	}
 	persons := func(c *apierr.Client) error {
@@ -435,6 +436,9 @@ func TestFleetExosRejoinsAfterOutage(t *testing.T) {
 			LoginURL: ex.LoginURL(), LogoutURL: ex.LogoutURL(), APIKey: c.APIKey, UserName: c.UserName, Password: c.Password,
 		}))
 		require.NoError(t, err)
+		// Closed even when an assertion ends the test early: a heartbeat
+		// left running fails the leak check of every later test.
+		t.Cleanup(func() { _ = cl.Close() })
 		apierr.SetFleetHeartbeat(cl, 10*time.Millisecond)
 		return cl
 	}
@@ -445,13 +449,15 @@ func TestFleetExosRejoinsAfterOutage(t *testing.T) {
 		_, err = cl.Do(req, io.Discard)
 		require.NoError(t, err)
 	}
+	// b logs in through the fleet first: were the fleet's session left for
+	// later, a's heartbeat (every 10 ms) could share a's own session first,
+	// and b would use it (TestFleetExosSharesItsOwnAfterOutage's case).
 	a, b := newClient(), newClient()
+	persons(b) // the fleet's session
 	f.setFail(true)
 	persons(a) // alone: its own session
-	f.setFail(false)
-	persons(b) // the fleet's session
 	require.Equal(t, 2, ex.Logins())
-	defer func() { _ = a.Close(); _ = b.Close() }()
+	f.setFail(false)
 
 	require.Eventually(t, func() bool { return ex.Logouts() == 1 }, 5*time.Second, 5*time.Millisecond,
 		"a adopts the fleet's session and logs its own out")
@@ -503,6 +509,79 @@ func TestFleetExosSharesItsOwnAfterOutage(t *testing.T) {
 	require.NoError(t, a.Close())
 	require.NoError(t, b.Close())
 	assert.Equal(t, 1, ex.Logouts())
+}
+
+// pausingFleet is a memFleet whose first StoreToken stores, then waits for
+// release: a rejoin caught between sharing its session and taking it up.
+type pausingFleet struct {
+	*memFleet
+	once    sync.Once
+	stored  chan struct{}
+	release chan struct{}
+}
+
+func (p *pausingFleet) StoreToken(ctx context.Context, scope string, fence int64, tok apierr.FleetToken) (int64, bool, error) {
+	gen, ok, err := p.memFleet.StoreToken(ctx, scope, fence, tok)
+	p.once.Do(func() { close(p.stored); <-p.release })
+	return gen, ok, err
+}
+
+// TestFleetExosCloseDuringShareKeepsTheSession: a client closed while its
+// heartbeat shares its own session with the fleet does not log that
+// session out under the client that adopted it meanwhile.
+func TestFleetExosCloseDuringShareKeepsTheSession(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	ex := apierrtest.NewExos(apierrtest.WithMaxSessions(1))
+	defer ex.Close()
+	f := &pausingFleet{memFleet: newMemFleet(), stored: make(chan struct{}), release: make(chan struct{})}
+	c := ex.Credentials()
+	newClient := func() *apierr.Client {
+		cl, err := apierr.New(apierr.WithBaseURL(ex.URL()+"/"), apierr.WithFleet(f), apierr.WithExosSession(apierr.ExosSession{
+			LoginURL: ex.LoginURL(), LogoutURL: ex.LogoutURL(), APIKey: c.APIKey, UserName: c.UserName, Password: c.Password,
+		}))
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = cl.Close() })
+		apierr.SetFleetHeartbeat(cl, 10*time.Millisecond)
+		return cl
+	}
+	persons := func(cl *apierr.Client) error {
+		req, err := cl.NewRequest(context.Background(), http.MethodGet, "ExosApi/api/v1.0/persons", nil)
+		require.NoError(t, err)
+		_, err = cl.Do(req, io.Discard)
+		return err
+	}
+	var releaseOnce sync.Once
+	release := func() { releaseOnce.Do(func() { close(f.release) }) }
+	t.Cleanup(release)
+
+	a := newClient()
+	f.setFail(true)
+	require.NoError(t, persons(a)) // alone: its own session
+	f.setFail(false)
+	select { // a's heartbeat has shared it, and not yet taken it up
+	case <-f.stored:
+	case <-time.After(time.Minute):
+		t.Fatal("a did not share its session")
+	}
+	b := newClient()
+	require.NoError(t, persons(b)) // b adopts a's session
+	closed := make(chan error, 1)
+	go func() { closed <- a.Close() }()
+	// Give Close time to run ahead of the paused heartbeat; only how hard
+	// the test tests depends on this.
+	time.Sleep(20 * time.Millisecond)
+	release()
+	select {
+	case err := <-closed:
+		require.NoError(t, err)
+	case <-time.After(time.Minute):
+		t.Fatal("a's Close did not return")
+	}
+	assert.Equal(t, 0, ex.Logouts(), "b still uses the session")
+	require.NoError(t, persons(b))
+	require.NoError(t, b.Close())
+	assert.Equal(t, 1, ex.Logins())
+	assert.Equal(t, 1, ex.Logouts(), "the last one logged it out")
 }
 
 // onlyScope returns the one scope f has seen.

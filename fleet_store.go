@@ -319,15 +319,19 @@ func (s *fleetStore) rejoin(ctx context.Context) {
 // this process got alone is always its own to end. When the fleet cannot
 // tell who is last, the shared session is left to expire.
 func (s *fleetStore) end(ctx context.Context) error {
-	mine := s.cur.Swap(nil)
 	s.mu.Lock()
 	joined, stop := s.joined, s.beat
 	s.joined, s.beat = false, nil
 	s.mu.Unlock()
 	if stop != nil {
+		// The heartbeat first: a rejoin in flight may have shared this
+		// process's own session with the fleet already. Taken before it
+		// ends, that session would still look like ours alone, and be
+		// logged out under the processes now using it.
 		stop()
 		s.beatWG.Wait()
 	}
+	mine := s.cur.Swap(nil)
 	if !s.session {
 		return nil
 	}

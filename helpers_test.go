@@ -129,6 +129,11 @@ func newMockedClient(t *testing.T, r float64, replies []reply, opts ...Option) *
 	c, err := New(all...)
 	require.NoError(t, err)
 	m := &mockedClient{Client: c, script: sc}
+	// The clock stands still: the limiter's moves only by the waits
+	// recorded below, so the gate's closures come out exact however long a
+	// loaded machine takes between an answer and its retry.
+	frozen := time.Now()
+	c.now = func() time.Time { return frozen }
 	c.jitter = func() float64 { return r }
 	c.sleep = func(d time.Duration) time.Duration {
 		m.waits = append(m.waits, d)

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/accessapi/apierr/codes"
+	"github.com/accessapi/apierr/internal/throttle"
 )
 
 // scriptedServer answers each request with the next status of a script
@@ -64,22 +65,28 @@ func getWith(ctx context.Context, c *Client) error {
 func TestGateThrottleWithRetryAfter(t *testing.T) {
 	srv := newScriptedServer(t, "2", 429, 429, 429, 429)
 	c := newLimitsClient(t, srv.URL, WithRetryPolicy(RetryPolicy{MaxAttempts: 1, MinWait: time.Millisecond, MaxWait: time.Second, MaxRetryAfter: 30 * time.Second}))
+	// The client's clock stands still (the limiter's moves only by the
+	// waits the seam skips below): the gate's remaining closure is exact,
+	// not 2 s minus however long a loaded machine took between the calls.
+	frozen := time.Now()
+	c.clock.now = func() time.Time { return frozen }
 	err := getWith(context.Background(), c)
 	require.ErrorIs(t, err, ErrTooManyRequests)
 	require.EqualValues(t, 1, srv.requests.Load())
 
 	// A caller whose deadline ends before the gate reopens (in 2 s) gets
-	// the typed error at once, with RetryAfter, and sends nothing.
-	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	// the typed error at once, with RetryAfter, and sends nothing: not
+	// the context's error, which waiting until the deadline would give.
+	// The deadline is on the client's clock, 1 s before the reopening.
+	ctx, cancel := context.WithDeadline(context.Background(), frozen.Add(time.Second))
 	defer cancel()
-	start := time.Now()
 	err = getWith(ctx, c)
-	assert.Less(t, time.Since(start), 250*time.Millisecond, "at once")
+	assert.NotErrorIs(t, err, context.DeadlineExceeded, "at once, not at the deadline")
 	var p *Problem[codes.Generic]
 	require.ErrorAs(t, err, &p)
 	assert.Equal(t, 429, p.Status)
 	assert.Zero(t, p.Attempts, "nothing sent")
-	assert.InDelta(t, float64(2*time.Second), float64(p.RetryAfter), float64(250*time.Millisecond))
+	assert.Equal(t, 2*time.Second, p.RetryAfter)
 	assert.EqualValues(t, 1, srv.requests.Load(), "the server saw no request")
 
 	// A caller with time waits at the gate instead of sending: the seam
@@ -100,6 +107,11 @@ func TestGateThrottleWithoutRetryAfter(t *testing.T) {
 	srv := newScriptedServer(t, "", 429, 429)
 	c := newLimitsClient(t, srv.URL, WithRetryPolicy(RetryPolicy{MaxAttempts: 4, MinWait: 200 * time.Millisecond, MaxWait: time.Second, MaxRetryAfter: 30 * time.Second}))
 	c.clock.jitter = func() float64 { return 0 }
+	// The client's clock stands still, so that the time a loaded machine
+	// takes between a 429 and its retry's decision takes nothing off the
+	// waits (the limiter's clock moves by the waits the seam skips).
+	frozen := time.Now()
+	c.clock.now = func() time.Time { return frozen }
 	var waits []time.Duration
 	c.clock.sleep = func(d time.Duration) time.Duration { waits = append(waits, d); return 0 }
 	require.NoError(t, getWith(context.Background(), c))
@@ -109,36 +121,100 @@ func TestGateThrottleWithoutRetryAfter(t *testing.T) {
 	assert.Equal(t, []time.Duration{200 * time.Millisecond, 200 * time.Millisecond}, waits)
 }
 
+func TestGateRetryWaitsUntilTheReopening(t *testing.T) {
+	c := newLimitsClient(t, "https://api.example", WithRetryPolicy(RetryPolicy{MaxAttempts: 4, MinWait: 200 * time.Millisecond, MaxWait: time.Second, MaxRetryAfter: 30 * time.Second}))
+	c.clock.jitter = func() float64 { return 0 }
+	var elapsed atomic.Int64
+	start := time.Now()
+	c.clock.now = func() time.Time { return start.Add(time.Duration(elapsed.Load())) }
+	// A 429 without Retry-After closes the gate for MinWait, 200 ms.
+	p, err := c.lim.Acquire(context.Background())
+	require.NoError(t, err)
+	p.Done(throttle.Result{Kind: throttle.Throttled})
+	require.Equal(t, 200*time.Millisecond, c.lim.GateClosedFor())
+
+	// The caller decides its retry 0.6 ms later: 199.4 ms are left.
+	elapsed.Store(int64(600 * time.Microsecond))
+	s := &callState{Context: context.Background(), idempotent: true}
+	require.True(t, c.retry(s, outcome{status: http.StatusTooManyRequests, class: codes.RetryBackoff}))
+	assert.Equal(t, 200*time.Millisecond, s.wait, "up to the next millisecond, not to the nearest (199 ms, then a second wait at the gate)")
+	assert.GreaterOrEqual(t, s.wait, c.lim.GateClosedFor())
+}
+
 func TestGateOutageLetsOneProbeThrough(t *testing.T) {
-	const failures = 40
-	script := make([]int, failures)
-	for i := range script {
-		script[i] = 503
-	}
-	srv := newScriptedServer(t, "", script...)
+	const (
+		failures    = 40
+		outageAfter = 3 // the gate's OutageAfter
+		callers     = 16
+	)
+	// The server counts the requests that arrive while another is in
+	// flight. One caller alone sends the failures that open the outage;
+	// from then on only probes go, one at a time, until the probe that
+	// succeeds (request failures+1) opens the gate for everybody.
+	var requests, inFlight, overlapped atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		n := requests.Add(1)
+		if inFlight.Add(1) > 1 && n <= failures+1 {
+			overlapped.Add(1)
+		}
+		defer inFlight.Add(-1) // before the client can read the response
+		if n <= failures {
+			time.Sleep(time.Millisecond) // a window for a second probe to overlap in
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+	}))
+	t.Cleanup(srv.Close)
 	c := newLimitsClient(t, srv.URL, WithRetryPolicy(RetryPolicy{MaxAttempts: 50, MinWait: time.Millisecond, MaxWait: 2 * time.Millisecond, MaxRetryAfter: time.Second}))
+	// The seam skips every wait, the gate's included, and the limiter's
+	// clock runs ahead by what it skipped: the ~37 failed probes' closures
+	// (MinOutage doubling to MaxOutage, 0.05–1 s each) pass at once. In
+	// real time they took 17–23 s against a 30 s deadline. No deadline,
+	// then: the skipped time would overtake it; the guard bounds a hang.
+	// The first caller's first wait at the outage's gate holds it, and
+	// everyone else who reaches the gate meanwhile, until all callers run.
+	var gateWaits atomic.Int64
+	closed, release := make(chan struct{}), make(chan struct{})
+	var first sync.Once
+	c.clock.sleep = func(d time.Duration) time.Duration {
+		if d >= 50*time.Millisecond { // the outage's closures; retries wait 1–2 ms
+			gateWaits.Add(1)
+			first.Do(func() { close(closed); <-release })
+		}
+		return 0
+	}
 	var wg sync.WaitGroup
-	errs := make(chan error, 16)
-	for range 16 {
+	errs := make(chan error, callers)
+	call := func() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			errs <- getWith(ctx, c)
+			errs <- getWith(context.Background(), c)
 		}()
 	}
-	wg.Wait()
+	call()
+	select {
+	case <-closed:
+	case <-time.After(time.Minute):
+		DumpGoroutines(t, "no wait at the outage's gate after a minute")
+		t.Fatal("the outage did not close the gate")
+	}
+	for range callers - 1 {
+		call()
+	}
+	// Let the others reach the gate; only how hard the overlap check
+	// tests the gate depends on this, not whether the test passes.
+	for deadline := time.Now().Add(time.Second); gateWaits.Load() < callers && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+	}
+	close(release)
+	WaitGroupWithin(t, &wg, time.Minute, "callers at the outage's gate")
 	close(errs)
 	for err := range errs {
 		assert.NoError(t, err)
 	}
-	// 40 failures then successes; without the gate, 16 callers retrying
-	// every 1–2 ms would have sent the 40 failures within a few ms and
-	// then 16 successes. With it the outage's requests are the failures
-	// that opened it plus one probe at a time.
-	sent := srv.requests.Load()
-	assert.EqualValues(t, failures+16, sent, "every failure is answered, then every caller succeeds")
+	assert.EqualValues(t, failures+callers, requests.Load(), "every failure is answered, then every caller succeeds once")
+	assert.Zero(t, overlapped.Load(), "requests %d–%d (the outage's probes) overlapped another request", outageAfter+1, failures+1)
+	assert.Greater(t, gateWaits.Load(), int64(callers), "callers waited for the outage's closures")
 }
 
 func TestGateCancelWhileWaiting(t *testing.T) {
@@ -184,7 +260,7 @@ func TestGateManyGoroutinesAndLimits(t *testing.T) {
 			}
 		}()
 	}
-	wg.Wait()
+	WaitGroupWithin(t, &wg, time.Minute, "32 callers under the limits")
 	assert.LessOrEqual(t, maxInFlight.Load(), int64(5), "USTA: at most 5 in flight")
 	assert.Positive(t, maxInFlight.Load())
 }

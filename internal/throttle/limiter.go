@@ -43,6 +43,7 @@ type Limiter struct {
 	nextGrow  atomic.Int64                  // unix ns: the next growth update of the learned rate
 	winStart  atomic.Int64                  // unix ns: start of the window the accepted rate is measured over
 	winOK     atomic.Uint64                 // ok at winStart
+	atProbe   atomic.Int32                  // callers waiting for the probe's outcome (tests wait for them)
 
 	clock    Clock
 	store    Store
@@ -350,13 +351,16 @@ func (l *Limiter) waitGate(ctx context.Context) (probe bool, err error) {
 				return true, nil
 			}
 			ch := l.changed
+			l.atProbe.Add(1)
 			l.mu.Unlock()
 			select {
 			case <-ch:
 				spread = true
 			case <-ctx.Done():
+				l.atProbe.Add(-1)
 				return false, ctx.Err()
 			}
+			l.atProbe.Add(-1)
 			continue
 		}
 		// A throttle's closure is over here; another process may have

@@ -295,12 +295,18 @@ func TestProbeSuccessSpreadsTheWaiters(t *testing.T) {
 	probe := <-probeCh
 	require.True(t, probe.p.Probe())
 	waiter := acquireAsync(context.Background(), l)
-	time.Sleep(20 * time.Millisecond) // let it reach the wait for the probe
+	// Only a caller woken by the probe's success is spread: wait until it
+	// waits for the outcome. (A fixed 20 ms sleep here was wall-clock luck:
+	// a caller late on a loaded machine finds the gate open, goes at once,
+	// and waitSleepers below fails after 5 s.)
+	require.Eventually(t, func() bool { return l.atProbe.Load() == 1 }, 10*time.Second, time.Millisecond,
+		"the caller waits for the probe's outcome")
 	probe.p.Done(Result{Kind: Healthy})
 	fc.waitSleepers(t, 1)
 	assert.Equal(t, []time.Time{fc.Now().Add(25 * time.Millisecond)}, fc.sleeping(), "its share of the spread")
 	fc.Advance(25 * time.Millisecond)
 	require.NoError(t, (<-waiter).err)
+	assert.Zero(t, l.atProbe.Load())
 }
 
 func TestReopeningIsSpreadOverTheWindow(t *testing.T) {
@@ -331,7 +337,7 @@ func TestReopeningIsSpreadOverTheWindow(t *testing.T) {
 	}
 	assert.Len(t, distinct(times), 10, "each at its own time")
 	fc.Advance(time.Second + 100*time.Millisecond)
-	wg.Wait()
+	waitGroupWithin(t, &wg, time.Minute, "callers at the reopened gate")
 }
 
 func distinct(ts []time.Time) map[time.Time]bool {
@@ -482,7 +488,7 @@ func TestManyGoroutines(t *testing.T) {
 			}
 		}()
 	}
-	wg.Wait()
+	waitGroupWithin(t, &wg, 2*time.Minute, "64 goroutines acquiring")
 	assert.LessOrEqual(t, maxInFlight.Load(), int64(8))
 	assert.LessOrEqual(t, maxProbes.Load(), int64(1))
 	assert.Empty(t, l.slots)
