@@ -151,6 +151,15 @@ func (c RateConfig) Throttle(s RateState, now time.Time, t Observed) RateState {
 			return s
 		}
 	}
+	if now.Before(s.Since) {
+		// The gate has not reopened since the last throttle set the rate:
+		// this one (another fleet member's answer from the same burst)
+		// says nothing of the rate set, which has not been tried yet.
+		// Its evidence is the same, read at another send: one estimate
+		// per closure, not the least of several.
+		s.Since = maxTime(s.Since, reopen)
+		return s
+	}
 	current := c.rateAt(s, now) // the stored Rate lags while probing
 	burst := max(s.Burst, t.Burst)
 	limit := t.Limit
@@ -305,6 +314,13 @@ func (c RateConfig) Grow(s RateState, now time.Time, demand float64) RateState {
 		return RateState{} // it no longer limits anything
 	}
 	return s
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // withShare adds n, what a fleet member saw accepted of the server's burst,

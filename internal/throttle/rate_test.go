@@ -18,6 +18,10 @@ func TestRateThrottle(t *testing.T) {
 		o    Observed
 		want RateState
 	}{
+		{"a throttle while the gate is closed by the last (a fleet member's answer from the same burst): the rate stands, reopening with the later closure",
+			RateState{Active: true, Rate: 190, Base: 190, Max: 190, Burst: 20, Since: t0.Add(990 * time.Millisecond)},
+			Observed{Limit: 150, Evidence: 80, Limiting: true, Accepted: 79, Window: 500 * time.Millisecond, Closed: time.Second},
+			RateState{Active: true, Rate: 190, Base: 190, Max: 190, Burst: 20, Since: reopen}},
 		{"first throttle after a burst: probe, and keep the burst",
 			RateState{}, Observed{Accepted: 20, Window: 3 * time.Millisecond, Closed: time.Second},
 			RateState{Active: true, Probing: true, Rate: 19, Base: 19, Burst: 20, Since: reopen}},
