@@ -205,9 +205,9 @@ func (s *fleetLimiter) ReserveOpen(ctx context.Context, b throttle.Bucket, rate 
 }
 
 // Sends implements throttle.Shared.
-func (s *fleetLimiter) Sends(ctx context.Context, window time.Duration) ([]float64, bool, error) {
+func (s *fleetLimiter) Sends(ctx context.Context, window, ago time.Duration) ([]float64, bool, error) {
 	want := int(window/throttle.SendSlot) + 1
-	counts, err := s.f.Sends(ctx, s.scope, throttle.SendSlot, window)
+	counts, err := s.f.Sends(ctx, s.scope, throttle.SendSlot, window, ago)
 	if err != nil {
 		return nil, false, s.report(ctx, "rate", err)
 	}

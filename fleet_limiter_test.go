@@ -105,7 +105,7 @@ func (d *downLimits) SwapRate(context.Context, string, int64, []byte) (bool, err
 func (d *downLimits) Reserve(context.Context, string, FleetReserve) (FleetReservation, error) {
 	return FleetReservation{}, d.fail()
 }
-func (d *downLimits) Sends(context.Context, string, time.Duration, time.Duration) ([]int64, error) {
+func (d *downLimits) Sends(context.Context, string, time.Duration, time.Duration, time.Duration) ([]int64, error) {
 	return nil, d.fail()
 }
 func (d *downLimits) TakeBudget(context.Context, string, int64, int64) (bool, error) {

@@ -45,9 +45,11 @@ type FleetLimits interface {
 	// FleetReservation), unless the gate is closed.
 	Reserve(ctx context.Context, scope string, r FleetReserve) (FleetReservation, error)
 	// Sends returns the sends that Reserve counted per slot of length slot
-	// (FleetReserve.CountSlot), for the slots from window ago to now,
-	// oldest first: at most FleetSendSlots of them, the most recent.
-	Sends(ctx context.Context, scope string, slot, window time.Duration) ([]int64, error)
+	// (FleetReserve.CountSlot), for the slots from window+ago ago to ago
+	// ago, oldest first: at most FleetSendSlots of them, the most recent.
+	// ago ends the count at a past instant (the send a throttle answered),
+	// as a duration from the store's now, like every time here.
+	Sends(ctx context.Context, scope string, slot, window, ago time.Duration) ([]int64, error)
 
 	// TakeBudget takes n tokens from the retry budget, which holds at most
 	// capacity and starts full; false, taking none, when fewer are left.

@@ -140,14 +140,15 @@ func checkReserve(r apierr.FleetReserve) error {
 }
 
 // Sends returns the sends Reserve counted in scope's slots of length slot
-// from window ago to now, oldest first; at most apierr.FleetSendSlots.
-func (f *Fleet) Sends(ctx context.Context, scope string, slot, window time.Duration) ([]int64, error) {
-	if slot < time.Microsecond || window < 0 {
-		return nil, errors.New("redisfleet: sends: need a slot of at least 1µs and a window of at least 0")
+// from window+ago ago to ago ago (Redis's clock), oldest first; at most
+// apierr.FleetSendSlots.
+func (f *Fleet) Sends(ctx context.Context, scope string, slot, window, ago time.Duration) ([]int64, error) {
+	if slot < time.Microsecond || window < 0 || ago < 0 {
+		return nil, errors.New("redisfleet: sends: need a slot of at least 1µs, and a window and an end of at least 0")
 	}
 	n := min(int64(window/slot)+1, apierr.FleetSendSlots)
 	k := f.keysFor(scope)
-	v, err := f.run(ctx, "sends", scriptSends, []string{k.sends}, micros(slot), n)
+	v, err := f.run(ctx, "sends", scriptSends, []string{k.sends}, micros(slot), n, micros(ago))
 	if err != nil {
 		return nil, err
 	}

@@ -114,12 +114,18 @@ func TestSendsCountedPerSlot(t *testing.T) {
 	_, err := f.Reserve(ctx, scope, r) // not counted
 	require.NoError(t, err)
 	m.SetTime(t0.Add(12 * time.Millisecond))
-	got, err := f.Sends(ctx, scope, slot, 15*time.Millisecond)
+	got, err := f.Sends(ctx, scope, slot, 15*time.Millisecond, 0)
 	require.NoError(t, err)
 	assert.Equal(t, []int64{0, 3, 0, 2}, got, "slots -15, -10, -5, 0 ms of 5 ms; oldest first")
+	got, err = f.Sends(ctx, scope, slot, 10*time.Millisecond, 7*time.Millisecond)
+	require.NoError(t, err)
+	assert.Equal(t, []int64{0, 3, 0}, got, "ending at the slot of 7 ms ago (t0+5 ms): the sends at t0+10 ms come after it")
+	got, err = f.Sends(ctx, scope, slot, 5*time.Millisecond, 12*time.Millisecond)
+	require.NoError(t, err)
+	assert.Equal(t, []int64{0, 3}, got, "ending at t0's slot")
 
 	m.SetTime(t0.Add(time.Hour))
-	got, err = f.Sends(ctx, scope, slot, time.Hour)
+	got, err = f.Sends(ctx, scope, slot, time.Hour, 0)
 	require.NoError(t, err)
 	assert.Len(t, got, apierr.FleetSendSlots, "at most what the ring keeps")
 	assert.Equal(t, make([]int64, apierr.FleetSendSlots), got, "old counts are not read as new ones")
@@ -237,8 +243,10 @@ func TestReserveRefusesBadInput(t *testing.T) {
 			assert.Contains(t, err.Error(), "redisfleet: reserve: ")
 		})
 	}
-	_, err = f.Sends(context.Background(), scope, 0, time.Second)
+	_, err = f.Sends(context.Background(), scope, 0, time.Second, 0)
 	require.Error(t, err)
+	_, err = f.Sends(context.Background(), scope, time.Millisecond, time.Second, -time.Millisecond)
+	require.Error(t, err, "an end in the future")
 }
 
 // TestLimitsOnRealRedis runs the scripts on redis-server, whose clock is
@@ -260,7 +268,7 @@ func TestLimitsOnRealRedis(t *testing.T) {
 	span := at[4] - at[0]
 	assert.True(t, span >= 30*time.Millisecond && span <= 60*time.Millisecond, "4 intervals of 10 ms: %v", at)
 	time.Sleep(60 * time.Millisecond) // until the last slot's time has come
-	sends, err := f.Sends(ctx, scope, 5*time.Millisecond, time.Second)
+	sends, err := f.Sends(ctx, scope, 5*time.Millisecond, time.Second, 0)
 	require.NoError(t, err)
 	total := int64(0)
 	for _, n := range sends {

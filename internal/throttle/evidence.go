@@ -15,27 +15,62 @@ func (l *Limiter) evidenceEnd(p Permit, now time.Time, seen Observed) (time.Time
 	return end, seen
 }
 
-// limitedBy reports whether the learned rate st was what held this
-// process's callers back up to now: over the last Doubling they sent at
-// least keptUp times what it allowed. Only then is a throttle news about
-// the rate the probe or the curve reached; callers that sent less ran into
-// the limit (or a stray throttle) with their own demand.
-func (l *Limiter) limitedBy(st RateState, now time.Time) bool {
-	window := max(l.learn.Doubling, 2*sendSlot)
-	// The slots cover a little more than window: the first one started
-	// before it.
-	covered := (window/sendSlot + 1) * sendSlot
-	allowed := l.learn.rateAt(st, now) * covered.Seconds()
-	return allowed > 0 && l.sendsBetween(now.Add(-window), now) >= keptUp*allowed
+// weigh completes seen, a fresh throttle at now of p while the learned rate
+// m was in force, with what the sends tell: the sends since the gate opened
+// up to p's (the fleet's when shared: the server limits the fleet), the
+// limit estimated from them, and whether the learned rate was what held
+// the callers back. Accepted and Window become those sends but the
+// throttled one, over that time: what the server let through, as far as
+// anyone knew when it throttled.
+func (l *Limiter) weigh(m *learnedMirror, p Permit, now time.Time, seen Observed, closure time.Duration) Observed {
+	end, ev := l.evidenceEnd(p, now, seen)
+	held := l.heldWindow()
+	all, allWhole := l.sendsUpTo(max(ev.Window, held), end, now)
+	sends, whole := lastSlots(all, allWhole, ev.Window)
+	seen.Evidence = sum(sends)
+	seen.Window, seen.Accepted = ev.Window, max(0, seen.Evidence-1)
+	if !whole {
+		seen.Window = time.Duration(len(sends)) * sendSlot
+	}
+	seen.Limit = l.estimateLimit(m.st, sends, whole, end, seen, closure)
+	recent, _ := lastSlots(all, allWhole, held)
+	// The learned rate is on the store's clock.
+	seen.Limiting = l.limitedBy(m.st, end.Add(-m.offset), recent)
+	return seen
 }
 
-// sendsBetween counts this process's sends recorded in the slots from the
-// one holding from to the one holding to.
-func (l *Limiter) sendsBetween(from, to time.Time) float64 {
-	sends, _ := l.sends.since(from, to)
+// heldWindow is how far back limitedBy looks.
+func (l *Limiter) heldWindow() time.Duration { return max(l.learn.Doubling, 2*sendSlot) }
+
+// limitedBy reports whether the learned rate st was what held the callers
+// back up to at (the store's clock): over the last heldWindow, whose sends
+// (the fleet's when shared) are recent, they sent at least keptUp times
+// what it allowed. Only then is a throttle news about the rate the probe
+// or the curve reached; callers that sent less ran into the limit (or a
+// stray throttle) with their own demand.
+func (l *Limiter) limitedBy(st RateState, at time.Time, recent []float64) bool {
+	// The slots cover a little more than the window: the first one started
+	// before it.
+	covered := (l.heldWindow()/sendSlot + 1) * sendSlot
+	allowed := l.learn.rateAt(st, at) * covered.Seconds()
+	return allowed > 0 && sum(recent) >= keptUp*allowed
+}
+
+// lastSlots returns the slots of sends (oldest first, whole if they reach
+// back to their window) that cover the last window, and whether they reach
+// back that far.
+func lastSlots(sends []float64, whole bool, window time.Duration) ([]float64, bool) {
+	n := int(window/sendSlot) + 1
+	if n < len(sends) {
+		return sends[len(sends)-n:], true
+	}
+	return sends, whole && n == len(sends)
+}
+
+func sum(xs []float64) float64 {
 	total := 0.0
-	for _, n := range sends {
-		total += n
+	for _, x := range xs {
+		total += x
 	}
 	return total
 }

@@ -182,7 +182,8 @@ func TestLimitedBy(t *testing.T) {
 				p := acquireOnFakeTime(t, fc, l)
 				p.Done(Result{Kind: Healthy})
 			}
-			assert.Equal(t, tt.want, l.limitedBy(st, fc.Now()))
+			recent, _ := l.sends.since(fc.Now().Add(-l.heldWindow()), fc.Now())
+			assert.Equal(t, tt.want, l.limitedBy(st, fc.Now(), recent))
 		})
 	}
 }

@@ -76,6 +76,9 @@ type Limiter struct {
 	lastBurst   float64       // what the server accepted before the first throttle, late answers included; 0: not known
 	firstBurst  bool          // the learned rate turned on at the last closure: open sets lastBurst
 	burstSpan   atomic.Int64  // ns from the window's start to the closure that lastBurst was counted over
+	shareSeen   float64       // a fleet: what this process's first throttle counted of the burst (Observed.Share)
+	lateShare   float64       // a fleet: the burst's answers this process saw after its first throttle, to add to the fleet's
+	lateAt      time.Time     // when the gate opened with lateShare pending
 	closedAt    time.Time     // when the gate last closed
 }
 
@@ -126,7 +129,7 @@ type Permit struct {
 	probe bool   // the one attempt let through a gate closed for an outage
 	slot  bool   // holds an in-flight slot
 	fleet func() // gives back the shared in-flight slot; nil: none held
-	sent  int64  // unix ns the learned rate let it go at; 0: it was off
+	sent  int64  // unix ns the learned rate let it go at (a fleet: the slot the Store counted it in); 0: it was off
 }
 
 // Probe reports whether the attempt is the probe of an outage.
@@ -198,8 +201,10 @@ func (l *Limiter) acquireSlow(ctx context.Context, wt Waiter) (Permit, error) {
 			continue
 		}
 		waited := false
+		var slot time.Time // the Store's send slot, on our clock
 		if s&flagLearned != 0 {
-			w, err := l.reserve(ctx, wt, Learned, l.currentLearnedRate, l.learn.Burst)
+			w, at, err := l.reserve(ctx, wt, Learned, l.currentLearnedRate, l.learn.Burst)
+			slot = at
 			if err == errSharedGateClosed {
 				continue // another process closed the gate: wait at it
 			}
@@ -209,7 +214,7 @@ func (l *Limiter) acquireSlow(ctx context.Context, wt Waiter) (Permit, error) {
 			waited = w
 		}
 		if l.rate > 0 {
-			w, err := l.reserve(ctx, wt, Configured, l.configuredRate, l.burst)
+			w, _, err := l.reserve(ctx, wt, Configured, l.configuredRate, l.burst)
 			if err == errSharedGateClosed {
 				continue
 			}
@@ -227,6 +232,12 @@ func (l *Limiter) acquireSlow(ctx context.Context, wt Waiter) (Permit, error) {
 			now := l.clock.Now()
 			l.sends.add(now)
 			p.sent = now.UnixNano()
+			if l.shared != nil && !slot.IsZero() && !slot.After(now) {
+				// The fleet counted it in the slot it reserved, a little
+				// before it went (the Store's answer, our timer, the
+				// configured rate): its evidence ends there.
+				p.sent = slot.UnixNano()
+			}
 		}
 		break
 	}
@@ -249,38 +260,43 @@ func (l *Limiter) acquireSlow(ctx context.Context, wt Waiter) (Permit, error) {
 }
 
 // reserve takes a slot of bucket b and sleeps until it, telling w first;
-// it reports whether it slept. Slots are taken at most reserveAhead ahead: a caller further
-// back sleeps and asks again, so that a rate that grows meanwhile (the
-// learned rate, probing) serves it sooner.
-func (l *Limiter) reserve(ctx context.Context, w Waiter, b Bucket, rate func() float64, burst int) (bool, error) {
+// it reports whether it slept, and the slot's time on our clock (halfway
+// through the Store's answer, when it read its clock, plus the wait).
+// Slots are taken at most reserveAhead ahead: a caller further back sleeps
+// and asks again, so that a rate that grows meanwhile (the learned rate,
+// probing) serves it sooner.
+func (l *Limiter) reserve(ctx context.Context, w Waiter, b Bucket, rate func() float64, burst int) (bool, time.Time, error) {
 	slept := false
 	for {
+		asked := l.clock.Now()
 		left := time.Duration(math.MaxInt64)
 		if dl, ok := ctx.Deadline(); ok {
-			left = dl.Sub(l.clock.Now())
+			left = dl.Sub(asked)
 		}
 		r := rate()
 		wait, ok, err := l.reserveIn(ctx, b, r, burst, min(left, reserveAhead))
 		if err != nil {
-			return slept, err
+			return slept, time.Time{}, err
 		}
+		at := func() time.Time { return asked.Add(l.clock.Now().Sub(asked)/2 + max(0, wait)) }
 		switch {
 		case ok && wait <= 0:
-			return slept, nil
+			return slept, at(), nil
 		case ok:
 			if w != nil && !slept {
 				w.Waiting(waitKinds[b], wait)
 			}
-			return true, l.clock.Sleep(ctx, wait)
+			slot := at()
+			return true, slot, l.clock.Sleep(ctx, wait)
 		case wait > left:
-			return slept, &WaitError{Wait: wait, Cause: l.lastCause()}
+			return slept, time.Time{}, &WaitError{Wait: wait, Cause: l.lastCause()}
 		}
 		if w != nil && !slept {
 			w.Waiting(waitKinds[b], wait) // the slot is wait away
 		}
 		slept = true
 		if err := l.clock.Sleep(ctx, jittered(reserveAhead/2, reserveAhead, l.clock.Jitter())); err != nil {
-			return true, err
+			return true, time.Time{}, err
 		}
 	}
 }
@@ -364,7 +380,12 @@ func (l *Limiter) waitGate(ctx context.Context) (probe bool, err error) {
 				l.open(now)
 			}
 		}
+		late, opened := l.lateShare, l.lateAt
+		l.lateShare = 0
 		l.mu.Unlock()
+		if late > 0 {
+			l.addShare(late, opened)
+		}
 	}
 }
 
@@ -374,6 +395,9 @@ func (l *Limiter) open(now time.Time) {
 	l.lastBurst = 0
 	if l.firstBurst {
 		l.lastBurst, l.firstBurst = l.burstSeen(), false
+		if l.shared != nil {
+			l.lateShare, l.lateAt = max(0, l.lastBurst-l.shareSeen), now
+		}
 	}
 	l.closed, l.outage, l.probing, l.reopenAt = false, false, false, time.Time{}
 	l.winStart.Store(now.UnixNano())
@@ -510,6 +534,16 @@ func (l *Limiter) throttled(p Permit, r Result) {
 		lastClosure = l.lastClosure
 		seen.Burst = l.lastBurst
 		l.firstBurst = !l.learned
+		if l.shared != nil {
+			// What this process saw accepted is its share of what the
+			// server accepted from the fleet: the shares of the fleet's
+			// first throttles add up to the server's burst (Share); one
+			// process's late answers are not it.
+			seen.Share, seen.Burst = l.firstBurst, 0
+			if l.firstBurst {
+				l.shareSeen = seen.Accepted
+			}
+		}
 	}
 	if d > 0 {
 		l.close(now, d)
@@ -529,10 +563,7 @@ func (l *Limiter) throttled(p Permit, r Result) {
 	if fresh && !l.learn.Off {
 		seen.Closed = l.GateClosedFor()
 		if m := l.learnedSt.Load(); m != nil && m.st.Active {
-			end, ev := l.evidenceEnd(p, now, seen)
-			seen.Limit = l.estimateLimit(m.st, end, ev, lastClosure)
-			seen.Limiting = l.limitedBy(m.st, end)
-			seen.Evidence = l.sendsBetween(end.Add(-ev.Window), end)
+			seen = l.weigh(m, p, now, seen, lastClosure)
 		}
 		l.updateRate(func(s RateState, t time.Time) RateState { return l.learn.Throttle(s, t, seen) })
 	}
@@ -588,27 +619,25 @@ func (l *Limiter) acceptedRate(now time.Time) float64 {
 	return float64(l.ok.Load()-l.winOK.Load()) / elapsed.Seconds()
 }
 
-// estimateLimit estimates the server's rate from this process's sends since
-// the gate last opened. The server's bucket is taken to have refilled while
-// the gate was closed: fully when the sends reach back to the opening and
-// the closure was long enough at the learned rate, else to its burst.
-func (l *Limiter) estimateLimit(st RateState, now time.Time, seen Observed, closure time.Duration) float64 {
-	sends, whole := l.sendsSince(seen.Window, now)
-	total := 0.0
-	for _, n := range sends {
-		total += n
-	}
+// estimateLimit estimates the server's rate from the sends since the gate
+// last opened, up to the throttled one (the fleet's when shared), whole if
+// they reach back to the opening. The server's bucket is taken to have
+// refilled while the gate was closed: fully when the sends reach back to
+// the opening and the closure was long enough at the learned rate, else to
+// its burst.
+func (l *Limiter) estimateLimit(st RateState, sends []float64, whole bool, end time.Time, seen Observed, closure time.Duration) float64 {
+	total := sum(sends)
 	if total < minEvidence {
 		return 0 // too few to tell a limit from a stray throttle
 	}
-	// The throttled request went at now, the share at of its slot; the
+	// The throttled request went at end, the share at of its slot; the
 	// slot's count holds the sends until its answer came (or the slot
 	// ended), spread over that time. A fleet's slots end at the store's
 	// time: there, halfway.
 	at, before := 0.5, 0.5
 	if l.shared == nil {
-		slotStart := time.Unix(0, now.UnixNano()/int64(sendSlot)*int64(sendSlot))
-		at = float64(now.Sub(slotStart)) / float64(sendSlot)
+		slotStart := time.Unix(0, end.UnixNano()/int64(sendSlot)*int64(sendSlot))
+		at = float64(end.Sub(slotStart)) / float64(sendSlot)
 		if counted := min(1, float64(l.clock.Now().Sub(slotStart))/float64(sendSlot)); counted > 0 {
 			before = min(1, at/counted)
 		}
@@ -653,6 +682,11 @@ func (l *Limiter) grow() {
 		return
 	}
 	demand := l.acceptedRate(now)
+	if l.shared != nil {
+		// The rate is the fleet's, and so must the demand be: each process
+		// sees its share of it.
+		demand *= float64(l.shared.Processes())
+	}
 	l.updateRate(func(s RateState, t time.Time) RateState { return l.learn.Grow(s, t, demand) })
 }
 

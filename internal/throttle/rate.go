@@ -93,9 +93,16 @@ func (c RateConfig) validate() error {
 // Observed is what a limiter saw up to a throttle.
 type Observed struct {
 	// Accepted is how many requests the server accepted since the gate
-	// last opened (or the limiter was made), Window ago.
+	// last opened (or the limiter was made), Window ago. While the learned
+	// rate is in force: the sends before the throttled one since the gate
+	// opened (the fleet's, when shared), over the time up to it.
 	Accepted float64
 	Window   time.Duration
+	// Share says that Accepted is one fleet member's share of what the
+	// server accepted, at its first throttle since the learned rate was
+	// off: the shares of the throttles that turned the rate on add up to
+	// the server's burst.
+	Share bool
 	// Burst is what the server accepted in the window before the previous
 	// closure, late answers included, when that window was under a second
 	// (see Limiter.burstSeen); 0: not known.
@@ -138,18 +145,61 @@ func (c RateConfig) Throttle(s RateState, now time.Time, t Observed) RateState {
 		r := max(c.Min, c.Start, c.Cut*t.Accepted/max(t.Window, time.Second).Seconds())
 		return RateState{Active: true, Probing: true, Rate: r, Base: r, Burst: burst, Since: reopen}
 	}
+	if t.Share && t.Window < time.Second {
+		// Another member of the fleet turned the rate on at this closure:
+		// what this one saw accepted adds to the burst it counted.
+		if s, ok := s.withShare(t.Accepted, reopen); ok {
+			return s
+		}
+	}
+	if now.Before(s.Since) {
+		// The gate has not reopened since the last throttle set the rate:
+		// this one (another fleet member's answer from the same burst)
+		// says nothing of the rate set, which has not been tried yet.
+		// Its evidence is the same, read at another send: one estimate
+		// per closure, not the least of several.
+		s.Since = maxTime(s.Since, reopen)
+		return s
+	}
 	current := c.rateAt(s, now) // the stored Rate lags while probing
 	burst := max(s.Burst, t.Burst)
 	limit := t.Limit
+	// What the server was seen to let through since the gate opened, when
+	// that is enough to tell a rate by: on average (its burst included),
+	// and beyond its burst (a rate it sustained; the burst, when unknown,
+	// taken as a tenth of a second's worth, as estimateLimit does).
+	accepted, sustained := 0.0, 0.0
+	if t.Window > 0 && t.Accepted >= minEvidence {
+		w := t.Window.Seconds()
+		// Not less than a tenth of a second's worth: a burst counted too
+		// small (a fleet's, with answers missing) must not pass for a
+		// sustained rate.
+		b := max(burst, t.Accepted*min(1, 0.1/w))
+		accepted, sustained = t.Accepted/w, max(0, t.Accepted-b)/w
+	}
+	if limit > 0 && accepted > 0 && limit > overEstimate*accepted {
+		// An estimate far above what the server let through over the same
+		// time is one the evidence does not bear out (sends that look
+		// bunched, a burst taken too small): not installed. (Callers that
+		// idled for most of the time also bring the average down: they
+		// then lose a probe's climb from it, briefly.)
+		limit = 0
+	}
 	if !(limit > 0) {
-		// No estimate (too few sends to tell): probe again, from below
-		// both the rate and what the server accepted, when that is enough
-		// to tell a rate by (a probe's rate overshoots it).
-		from := current
-		if t.Window > 0 && t.Accepted >= minEvidence {
-			from = min(from, t.Accepted/t.Window.Seconds())
+		// No estimate (too few sends to tell, or none to trust): probe
+		// again, from below the rate. When the server accepted enough
+		// since the gate reopened to tell a rate by, not from above both
+		// the rate the gate reopened at and below what it sustained: a
+		// probe overshoots the limit, and throttles met soon after each
+		// reopening, its burst just spent, would otherwise restart it each
+		// time from higher up, and it would climb without end. (Nor from
+		// below where it reopened: throttles that keep coming would wear
+		// it down to nothing.) With fewer accepted, a stray throttle is as
+		// likely as a limit: from below the rate.
+		r := max(c.Min, c.Cut*current)
+		if accepted > 0 {
+			r = max(c.Min, min(r, max(c.rateAt(s, s.Since), c.Cut*sustained)))
 		}
-		r := max(c.Min, c.Cut*from)
 		return RateState{Active: true, Probing: true, Rate: r, Base: r, Burst: burst, Since: reopen}
 	}
 	limit = max(c.Min, min(limit, current)) // not above the rate we sent at
@@ -298,6 +348,35 @@ func (c RateConfig) Grow(s RateState, now time.Time, demand float64) RateState {
 	}
 	return s
 }
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// withShare adds n, what a fleet member saw accepted of the server's burst,
+// to s's burst, when s is the probe that a closure ending at reopen (the
+// store's clock) started; false, s unchanged, otherwise.
+func (s RateState) withShare(n float64, reopen time.Time) (RateState, bool) {
+	if !s.Active || !s.Probing || s.Max != 0 || reopen.Sub(s.Since).Abs() > sameClosure {
+		return s, false
+	}
+	s.Burst += n
+	return s, true
+}
+
+// sameClosure is how far apart two fleet members' reopenings may be for
+// their throttles to count as one closure's: the shared gate reopens once,
+// extended by throttles answered a little later.
+const sameClosure = 100 * time.Millisecond
+
+// overEstimate is how far above the rate the server was seen to accept
+// over the same time an estimate of its limit may be: the burst at the
+// start of that time lets the accepted rate exceed the limit, not fall
+// far below it, while callers kept sending.
+const overEstimate = 1.5
 
 // farAbove is how far above the demand a probing rate has gone when it no
 // longer limits anything: callers that kept up with a rate doubling every

@@ -18,6 +18,10 @@ func TestRateThrottle(t *testing.T) {
 		o    Observed
 		want RateState
 	}{
+		{"a throttle while the gate is closed by the last (a fleet member's answer from the same burst): the rate stands, reopening with the later closure",
+			RateState{Active: true, Rate: 190, Base: 190, Max: 190, Burst: 20, Since: t0.Add(990 * time.Millisecond)},
+			Observed{Limit: 150, Evidence: 80, Limiting: true, Accepted: 79, Window: 500 * time.Millisecond, Closed: time.Second},
+			RateState{Active: true, Rate: 190, Base: 190, Max: 190, Burst: 20, Since: reopen}},
 		{"first throttle after a burst: probe, and keep the burst",
 			RateState{}, Observed{Accepted: 20, Window: 3 * time.Millisecond, Closed: time.Second},
 			RateState{Active: true, Probing: true, Rate: 19, Base: 19, Burst: 20, Since: reopen}},
@@ -40,10 +44,26 @@ func TestRateThrottle(t *testing.T) {
 			RateState{Active: true, Probing: true, Rate: 20, Base: 20, Burst: 20, Since: t0.Add(-500 * time.Millisecond)},
 			Observed{Accepted: 5, Window: 500 * time.Millisecond, Closed: time.Second},
 			RateState{Active: true, Probing: true, Rate: 0.95 * 640, Base: 0.95 * 640, Burst: 20, Since: reopen}},
-		{"no estimate after a probe overshot: probe again from below what was accepted",
+		{"no estimate after a probe overshot: probe again from below what the server sustained beyond its burst",
 			RateState{Active: true, Probing: true, Rate: 20, Base: 20, Burst: 20, Since: t0.Add(-500 * time.Millisecond)},
 			Observed{Accepted: 60, Window: 500 * time.Millisecond, Closed: time.Second},
-			RateState{Active: true, Probing: true, Rate: 0.95 * 120, Base: 0.95 * 120, Burst: 20, Since: reopen}},
+			RateState{Active: true, Probing: true, Rate: 0.95 * (60 - 20) / 0.5, Base: 0.95 * (60 - 20) / 0.5, Burst: 20, Since: reopen}},
+		{"no estimate, the burst let through just after reopening: not a rate to climb from",
+			RateState{Active: true, Probing: true, Rate: 300, Base: 300, Burst: 20, Since: t0.Add(-20 * time.Millisecond)},
+			Observed{Accepted: 24, Window: 20 * time.Millisecond, Closed: time.Second},
+			RateState{Active: true, Probing: true, Rate: 300, Base: 300, Burst: 20, Since: reopen}},
+		{"no estimate, the burst unknown (a fleet): a tenth of a second's worth is not taken for a rate",
+			RateState{Active: true, Probing: true, Rate: 300, Base: 300, Since: t0.Add(-20 * time.Millisecond)},
+			Observed{Accepted: 24, Window: 20 * time.Millisecond, Closed: time.Second},
+			RateState{Active: true, Probing: true, Rate: 300, Base: 300, Since: reopen}},
+		{"an estimate far above what the server accepted: not installed, probe again from below what it sustained (a tenth of a second's worth, 24, above the burst)",
+			RateState{Active: true, Probing: true, Rate: 100, Base: 100, Burst: 20, Since: t0.Add(-500 * time.Millisecond)},
+			Observed{Limit: 400, Evidence: 121, Limiting: true, Accepted: 120, Window: 500 * time.Millisecond, Closed: time.Second},
+			RateState{Active: true, Probing: true, Rate: 0.95 * (120 - 24) / 0.5, Base: 0.95 * (120 - 24) / 0.5, Burst: 20, Since: reopen}},
+		{"an estimate up to 1.5× the accepted rate (a burst lets the average exceed the limit): installed",
+			RateState{Active: true, Probing: true, Rate: 100, Base: 100, Burst: 20, Since: t0.Add(-500 * time.Millisecond)},
+			Observed{Limit: 350, Evidence: 121, Limiting: true, Accepted: 120, Window: 500 * time.Millisecond, Closed: time.Second},
+			RateState{Active: true, Rate: 350, Base: 350, Max: 350, Burst: 20, Since: reopen}},
 		{"an estimate above the rate: the rate",
 			RateState{Active: true, Rate: 95, Base: 95, Max: 100, Since: t0}, Observed{Limit: 150, Evidence: 80, Limiting: true},
 			RateState{Active: true, Rate: 95, Base: 95, Max: 95, Since: t0}},
@@ -56,7 +76,11 @@ func TestRateThrottle(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, c.Throttle(tt.s, t0, tt.o))
+			got := c.Throttle(tt.s, t0, tt.o)
+			assert.InDelta(t, tt.want.Rate, got.Rate, 1e-9)
+			assert.InDelta(t, tt.want.Base, got.Base, 1e-9)
+			got.Rate, got.Base, tt.want.Rate, tt.want.Base = 0, 0, 0, 0
+			assert.Equal(t, tt.want, got)
 		})
 	}
 }

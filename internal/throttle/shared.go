@@ -59,21 +59,46 @@ func (l *Limiter) closedElsewhere(rem time.Duration) {
 	l.mu.Lock()
 	if !l.closed {
 		l.epoch++
+		if !l.learned {
+			// This closure may turn the fleet's learned rate on: what
+			// this process saw accepted before it is part of the burst.
+			l.firstBurst, l.shareSeen = true, 0
+		}
 	}
 	l.close(now, rem)
 	l.publish()
 	l.mu.Unlock()
 }
 
-// sendsSince returns the sends per SendSlot over the window ending now: the
-// fleet's when the Store counts them, else this process's own.
-func (l *Limiter) sendsSince(window time.Duration, now time.Time) ([]float64, bool) {
+// addShare adds late, the answers of the server's burst that this process
+// saw after its first throttle, to the fleet's burst, while the learned
+// rate still probes from the closure that ended at opened (our clock).
+func (l *Limiter) addShare(late float64, opened time.Time) {
+	if l.learn.Off {
+		return
+	}
+	var offset time.Duration
+	if m := l.learnedSt.Load(); m != nil {
+		offset = m.offset
+	}
+	l.updateRate(func(s RateState, _ time.Time) RateState {
+		s, _ = s.withShare(late, opened.Add(-offset))
+		return s
+	})
+}
+
+// sendsUpTo returns the sends per SendSlot over the window ending at end (a
+// past instant: the throttled send) and whether they reach back that far:
+// the fleet's when the Store counts them, else this process's own. now is
+// our clock's present; the Store is asked for the slots up to now-end ago
+// on its own clock.
+func (l *Limiter) sendsUpTo(window time.Duration, end, now time.Time) ([]float64, bool) {
 	if l.shared != nil {
-		if sends, whole, err := l.shared.Sends(context.Background(), window); err == nil {
+		if sends, whole, err := l.shared.Sends(context.Background(), window, max(0, now.Sub(end))); err == nil {
 			return sends, whole
 		}
 	}
-	return l.sends.since(now.Add(-window), now)
+	return l.sends.since(end.Add(-window), end)
 }
 
 // fleetSlot takes a shared in-flight slot, polling while all are taken;

@@ -20,9 +20,10 @@ type fakeShared struct {
 
 	mu       sync.Mutex
 	fail     bool
-	closed   time.Duration // what ReserveOpen reports of the gate
-	sends    []float64     // what Sends returns
-	held     int           // fleet slots taken
+	closed   time.Duration    // what ReserveOpen reports of the gate
+	sends    []float64        // what Sends returns
+	asked    [2]time.Duration // Sends' last window and ago
+	held     int              // fleet slots taken
 	reserves int
 }
 
@@ -62,12 +63,13 @@ func (f *fakeShared) ReserveOpen(ctx context.Context, b Bucket, rate float64, bu
 	return w, ok, 0, err
 }
 
-func (f *fakeShared) Sends(context.Context, time.Duration) ([]float64, bool, error) {
+func (f *fakeShared) Sends(_ context.Context, window, ago time.Duration) ([]float64, bool, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.fail {
 		return nil, false, errDown
 	}
+	f.asked = [2]time.Duration{window, ago}
 	return f.sends, true, nil
 }
 
@@ -233,14 +235,20 @@ func TestSharedEstimateReadsFleetSends(t *testing.T) {
 	store.mu.Lock()
 	store.sends = fleet
 	store.mu.Unlock()
-	got, whole := l.sendsSince(20*time.Millisecond, clk.Now())
+	sent := clk.Now()
+	clk.Advance(30 * time.Millisecond) // the throttle's answer
+	got, whole := l.sendsUpTo(20*time.Millisecond, sent, clk.Now())
 	assert.Equal(t, fleet, got)
 	assert.True(t, whole)
+	store.mu.Lock()
+	assert.Equal(t, [2]time.Duration{20 * time.Millisecond, 30 * time.Millisecond}, store.asked,
+		"the fleet's sends up to the throttled one's, 30 ms ago")
+	store.mu.Unlock()
 
-	l.sends.add(clk.Now())
+	l.sends.add(sent)
 	store.setDown(true)
-	got, _ = l.sendsSince(10*time.Millisecond, clk.Now())
-	assert.Equal(t, []float64{0, 0, 1}, got, "this process's own log")
+	got, _ = l.sendsUpTo(10*time.Millisecond, sent, clk.Now())
+	assert.Equal(t, []float64{0, 0, 1}, got, "this process's own log, up to the throttled send")
 }
 
 // TestSharedRateGoesOnFromLastKnown: the store fails after the learned rate

@@ -96,9 +96,10 @@ type Shared interface {
 	// of SendSlot it lets the caller send in.
 	ReserveOpen(ctx context.Context, b Bucket, rate float64, burst int, maxWait time.Duration) (wait time.Duration, ok bool, closed time.Duration, err error)
 	// Sends returns the sends of every process counted by ReserveOpen in
-	// the slots of SendSlot from window ago to now, oldest first, and
-	// whether they reach back that far.
-	Sends(ctx context.Context, window time.Duration) ([]float64, bool, error)
+	// the slots of SendSlot from window+ago ago to ago ago (the send a
+	// throttle answered), oldest first, and whether they reach back that
+	// far.
+	Sends(ctx context.Context, window, ago time.Duration) ([]float64, bool, error)
 	// AcquireSlot takes one of max requests-in-flight slots shared by every
 	// process; ok is false, taking none, while all are taken. release gives
 	// the slot back. A slot of a process that stops (crash) expires.
