@@ -75,7 +75,7 @@ func story(ctx context.Context, out io.Writer) error {
 	err = cli.Call(ctx, client, "POST", "persons/P-1/assignAccessRight", assign, nil)
 	show(out, fmt.Sprintf("POST assignAccessRight (%d attempts, 2 concurrency errors retried)", srv.Requests()-before), err)
 	show(out, "POST assignAccessRight again", cli.Call(ctx, client, "POST", "persons/P-1/assignAccessRight", assign, nil))
-	srv.Fail(exos.ConcurrencyError, 4) // as many as the default policy's attempts
+	srv.Fail(exos.ConcurrencyError, apierr.DefaultRetryPolicy().ConflictAttempts) // as many as the default policy allows after conflicts
 	show(out, "POST assignAccessRight AR-2", cli.Call(ctx, client, "POST", "persons/P-1/assignAccessRight", map[string]string{"AccessRightId": "AR-2"}, nil))
 	show(out, "GET persons/P-9", cli.Call(ctx, client, "GET", "persons/P-9", nil, nil))
 	srv.Fail(exos.MissingClientID, 1)

@@ -25,7 +25,7 @@ func TestExosStory(t *testing.T) {
 		`^session expired: .*replayed: ok \(logins: 2\)$`,
 		`^POST assignAccessRight \(3 attempts, 2 concurrency errors retried\): ok$`,
 		`^POST assignAccessRight again: already assigned: nothing to do\n +status 400, code 400011, title "Access right already assigned \(AR-1\)"`,
-		`^POST assignAccessRight AR-2: still changed by someone else after every retry: reload and try again\n +status 400, code 400241, .*attempts 4\n +documented: Concurrency-Error.*\(retry class concurrency\)`,
+		`^POST assignAccessRight AR-2: still changed by someone else after every retry: reload and try again\n +status 400, code 400241, .*attempts 8\n +documented: Concurrency-Error.*\(retry class concurrency\)`,
 		`^GET persons/P-9: no such person: check the id\n +status 404, code 400001,`,
 		`^POST persons: server error: .*\n +status 500, code 400245, title "Missing clientId", detail "", attempts 1$`,
 		`^second client: GET persons: exos refuses logins for now: try later\n +status 403, code 300007,`,
