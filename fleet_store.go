@@ -110,6 +110,15 @@ func (s *fleetStore) acquire(ctx context.Context, after uint64) (lease, *credent
 			return s.alone(ctx, err)
 		}
 		if ok {
+			// The last holder may have stored its token and let go of the
+			// lease between the read above and this grant: read again before
+			// fetching, or the fleet fetches twice.
+			if tok, err := s.f.Token(ctx, s.scope); err == nil {
+				if c := s.adopt(tok, after); c != nil {
+					s.outcome("token", s.f.ReleaseLease(context.Background(), s.scope, s.holder, fence))
+					return lease{}, c, nil
+				}
+			}
 			s.hold(uint64(fence))
 			return lease{gen: uint64(fence)}, nil, nil
 		}

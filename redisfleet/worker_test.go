@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -73,6 +74,23 @@ type workerReport struct {
 	Errors     []string
 	Latencies  []time.Duration
 	Elapsed    time.Duration // the phases' calls, barriers left out
+	// TokenFallbacks counts the token steps this worker took alone because
+	// the fleet failed it (Observer.FleetFallback, feature "token"): on a
+	// loaded machine a Redis call can miss its deadline, and the worker then
+	// asks for a token of its own, as designed.
+	TokenFallbacks int
+}
+
+// fallbackCounter counts a client's fleet fallbacks for the token.
+type fallbackCounter struct {
+	apierr.NopObserver
+	token atomic.Int64
+}
+
+func (f *fallbackCounter) FleetFallback(_ context.Context, e apierr.FleetFallbackEvent) {
+	if e.Feature == "token" {
+		f.token.Add(1)
+	}
 }
 
 func runWorker() {
@@ -109,6 +127,8 @@ func (job workerJob) run() (*workerReport, error) {
 	opts := []apierr.Option{apierr.WithBaseURL(job.Base), apierr.WithFleet(shared)}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	opts = append(opts, apierr.WithLogger(log))
+	fallbacks := &fallbackCounter{}
+	opts = append(opts, apierr.WithObserver(fallbacks))
 	path := "Owners/o-1/BoundLocks"
 	switch job.Kind {
 	case "tapkey":
@@ -198,6 +218,7 @@ func (job workerJob) run() (*workerReport, error) {
 	if err := client.Close(); err != nil {
 		rep.Errors = append(rep.Errors, "close: "+err.Error())
 	}
+	rep.TokenFallbacks = int(fallbacks.token.Load())
 	return rep, nil
 }
 
