@@ -115,7 +115,7 @@ func (s *fleetStore) acquire(ctx context.Context, after uint64) (lease, *credent
 			// fetching, or the fleet fetches twice.
 			if tok, err := s.f.Token(ctx, s.scope); err == nil {
 				if c := s.adopt(tok, after); c != nil {
-					s.outcome("token", s.f.ReleaseLease(context.Background(), s.scope, s.holder, fence))
+					s.release(lease{gen: uint64(fence)})
 					return lease{}, c, nil
 				}
 			}

@@ -66,7 +66,8 @@ func TestFleetOneTokenRequest(t *testing.T) {
 	// One token, then one refresh after the revocation; a worker that the
 	// fleet failed (a Redis call past its deadline on a loaded machine)
 	// fetches its own, and says so.
-	assert.Equal(t, 2, tk.TokenRequests()-min(alone, tk.TokenRequests()-2), "one token, then one refresh after the revocation (%d token steps taken alone)", alone)
+	assert.GreaterOrEqual(t, tk.TokenRequests(), 2, "one token, then one refresh after the revocation")
+	assert.LessOrEqual(t, tk.TokenRequests(), 2+alone, "one token, then one refresh after the revocation (%d token steps taken alone)", alone)
 	t.Logf("%d workers, %d calls: %d token requests, %d token steps taken alone", workers, ok, tk.TokenRequests(), alone)
 }
 
