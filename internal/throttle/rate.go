@@ -111,6 +111,9 @@ type Observed struct {
 	// (see EstimateLimit), less a safety margin of a percent; 0 when it
 	// could not be told.
 	Limit float64
+	// Recent is the rate the sends before the throttled one went at over
+	// the last Doubling (the fleet's when shared); 0: not known.
+	Recent float64
 	// Evidence is how many sends Limit was estimated from. A bucket that
 	// refilled during the closure runs dry only after its burst and what
 	// it refilled meanwhile: with fewer than twice the burst, the throttle
@@ -127,22 +130,25 @@ type Observed struct {
 
 // Throttle is the learned rate after a throttle at now.
 //
-// The first throttle starts probing from what was accepted, and takes what
-// was accepted within less than a second as the server's burst. Later
-// throttles set Max to the estimated limit: a well-supported one (from
-// at least twice the burst in sends, while the learned rate was limiting)
-// becomes the rate as it is, one the callers' own demand ran into is cut
-// to Cut times it. With fewer sends the rate probes again from Cut times
+// The first throttle starts probing from what was accepted over a second;
+// what was accepted within less than a second is the server's burst, and
+// the probe starts from burstProbe times it a second. Later throttles set
+// Max to the estimated limit: a well-supported one (from at least twice
+// the burst in sends, while the learned rate was limiting) becomes the
+// rate as it is, one the callers' own demand ran into is cut to Cut times
+// it. With fewer sends the rate probes again from Cut times
 // the geometric mean of the estimate and itself; without an estimate, from
 // Cut times itself or what the server accepted.
 func (c RateConfig) Throttle(s RateState, now time.Time, t Observed) RateState {
 	reopen := now.Add(max(0, t.Closed))
 	if !s.Active {
-		burst := 0.0
+		burst, r := 0.0, c.Cut*t.Accepted/max(t.Window, time.Second).Seconds()
 		if t.Window < time.Second {
-			burst = t.Accepted
+			// What was accepted within a second is the server's burst,
+			// which says nothing of its rate.
+			burst, r = t.Accepted, burstProbe*c.Cut*t.Accepted
 		}
-		r := max(c.Min, c.Start, c.Cut*t.Accepted/max(t.Window, time.Second).Seconds())
+		r = max(c.Min, c.Start, r)
 		return RateState{Active: true, Probing: true, Rate: r, Base: r, Burst: burst, Since: reopen}
 	}
 	if t.Share && t.Window < time.Second {
@@ -177,12 +183,13 @@ func (c RateConfig) Throttle(s RateState, now time.Time, t Observed) RateState {
 		b := max(burst, t.Accepted*min(1, 0.1/w))
 		accepted, sustained = t.Accepted/w, max(0, t.Accepted-b)/w
 	}
-	if limit > 0 && accepted > 0 && limit > overEstimate*accepted {
-		// An estimate far above what the server let through over the same
-		// time is one the evidence does not bear out (sends that look
-		// bunched, a burst taken too small): not installed. (Callers that
-		// idled for most of the time also bring the average down: they
-		// then lose a probe's climb from it, briefly.)
+	if seen := max(accepted, t.Recent); limit > 0 && seen > 0 && limit > overEstimate*seen {
+		// An estimate far above what the server let through, over the
+		// window or over its last stretch, is one the evidence does not
+		// bear out (sends that look bunched, a burst taken too small): not
+		// installed. The last stretch counts because a probe's average
+		// over the window is held down by its slow start: a probe that
+		// started at a tenth of the limit averages about 0.6 of it.
 		limit = 0
 	}
 	if !(limit > 0) {
@@ -377,6 +384,13 @@ const sameClosure = 100 * time.Millisecond
 // start of that time lets the accepted rate exceed the limit, not fall
 // far below it, while callers kept sending.
 const overEstimate = 1.5
+
+// burstProbe is how many times its burst a second the probe starts from
+// when the server's burst ran out within a second. The probe overshoots a
+// bucket that takes a second to refill at its first doubling whatever it
+// starts from, and each doubling below the server's rate leaves the server
+// idle: this saves two for a bucket that refills in a tenth of a second.
+const burstProbe = 4
 
 // farAbove is how far above the demand a probing rate has gone when it no
 // longer limits anything: callers that kept up with a rate doubling every
