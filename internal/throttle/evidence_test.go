@@ -168,11 +168,16 @@ func TestLateAnswersCorrectTheBurst(t *testing.T) {
 	require.NoError(t, err)
 	p.Done(Result{Kind: Throttled, Wait: time.Second, Asked: true})
 	assert.Equal(t, 8.0, learnedState(l).Burst, "counted when the throttle came")
+	cut := DefaultRateConfig().Cut
+	assert.InDelta(t, 4*cut*8, learnedState(l).Base, 1e-9, "the probe starts from four times it a second")
 	for _, p := range held[8:] {
 		p.Done(Result{Kind: Healthy})
 	}
 	fc.Advance(time.Second)
 	p = acquireOnFakeTime(t, fc, l) // reopens the gate
+	st := learnedState(l)
+	assert.Equal(t, 20.0, st.Burst, "the late answers count when the gate reopens")
+	assert.InDelta(t, 4*cut*20, st.Base, 1e-9, "and the probe starts from four times all of it")
 	p.Done(Result{Kind: Throttled, Wait: time.Second, Asked: true})
 	assert.Equal(t, 20.0, learnedState(l).Burst, "the late answers count")
 }

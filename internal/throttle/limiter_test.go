@@ -585,6 +585,7 @@ func TestConfigValidation(t *testing.T) {
 		{"learned burst", func(c *Config) { c.Learn.Burst = 0 }, "Burst"},
 		{"quiet", func(c *Config) { c.Learn.Quiet = 0 }, "Quiet"},
 		{"idle", func(c *Config) { c.Learn.Idle = 0 }, "Idle"},
+		{"hold", func(c *Config) { c.Learn.Hold = -time.Second }, "Hold"},
 		{"rate", func(c *Config) { c.Rate = -1 }, "Rate"},
 		{"burst", func(c *Config) { c.Rate = 5 }, "Burst"},
 		{"in flight", func(c *Config) { c.MaxInFlight = -1 }, "MaxInFlight"},

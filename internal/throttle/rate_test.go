@@ -194,6 +194,22 @@ func TestRateGrow(t *testing.T) {
 		{"probing for Idle, the callers keeping up: on", probe, at(5), 10 * math.Exp2(5/0.25) / 2, 10 * math.Exp2(5/0.25), true},
 		{"probing, demand unknown: on", probe, at(5), 0, 10 * math.Exp2(5/0.25), true},
 	}
+	hold := c
+	hold.Hold = 10 * time.Second // longer than K
+	for _, tt := range []struct {
+		name string
+		s    RateState
+		now  time.Time
+		want float64
+	}{
+		{"a well-supported estimate holds for Hold", held, at(9.9), 200},
+		{"then the curve probes above it", held, at(12), 200 + 0.4*8},
+		{"a cut one grows back over K still", cut, at(k + 2), 200 + 0.4*8},
+	} {
+		t.Run("Hold: "+tt.name, func(t *testing.T) {
+			assert.InDelta(t, tt.want, hold.Grow(tt.s, tt.now, 0).Rate, 1e-6)
+		})
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := c.Grow(tt.s, tt.now, tt.demand)
