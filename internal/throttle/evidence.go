@@ -34,6 +34,7 @@ func (l *Limiter) weigh(m *learnedMirror, p Permit, now time.Time, seen Observed
 	}
 	seen.Limit = l.estimateLimit(m.st, sends, whole, end, seen, closure)
 	recent, _ := lastSlots(all, allWhole, held)
+	seen.Recent = max(0, sum(recent)-1) / l.heldCovered().Seconds()
 	// The learned rate is on the store's clock.
 	seen.Limiting = l.limitedBy(m.st, end.Add(-m.offset), recent)
 	return seen
@@ -42,6 +43,10 @@ func (l *Limiter) weigh(m *learnedMirror, p Permit, now time.Time, seen Observed
 // heldWindow is how far back limitedBy looks.
 func (l *Limiter) heldWindow() time.Duration { return max(l.learn.Doubling, 2*sendSlot) }
 
+// heldCovered is the time the slots of the last heldWindow cover: a little
+// more than the window, the first one having started before it.
+func (l *Limiter) heldCovered() time.Duration { return (l.heldWindow()/sendSlot + 1) * sendSlot }
+
 // limitedBy reports whether the learned rate st was what held the callers
 // back up to at (the store's clock): over the last heldWindow, whose sends
 // (the fleet's when shared) are recent, they sent at least keptUp times
@@ -49,10 +54,7 @@ func (l *Limiter) heldWindow() time.Duration { return max(l.learn.Doubling, 2*se
 // or the curve reached; callers that sent less ran into the limit (or a
 // stray throttle) with their own demand.
 func (l *Limiter) limitedBy(st RateState, at time.Time, recent []float64) bool {
-	// The slots cover a little more than the window: the first one started
-	// before it.
-	covered := (l.heldWindow()/sendSlot + 1) * sendSlot
-	allowed := l.learn.rateAt(st, at) * covered.Seconds()
+	allowed := l.learn.rateAt(st, at) * l.heldCovered().Seconds()
 	return allowed > 0 && sum(recent) >= keptUp*allowed
 }
 

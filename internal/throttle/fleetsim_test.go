@@ -225,6 +225,9 @@ func newFleetSim(t *testing.T, procs int, lag time.Duration, asked bool) *fleetS
 	for range procs {
 		cfg := DefaultConfig()
 		cfg.Clock, cfg.Store = fc.Clock(), store
+		// The curve grows past an estimate after K, within the run, rather
+		// than after the default Hold: the growth on the fleet's demand shows.
+		cfg.Learn.Hold = 0
 		l, err := New(cfg)
 		require.NoError(t, err)
 		s.lims = append(s.lims, l)
@@ -317,7 +320,7 @@ func TestFleetBurstAddsUpTheShares(t *testing.T) {
 	assert.Equal(t, 4.0+3+2+2+5, stored.Burst, "the fleet's burst")
 
 	// Another closure's shares are not this one's.
-	st, ok := stored.withShare(5, fc.Now().Add(time.Second))
+	st, ok := DefaultRateConfig().withShare(stored, 5, fc.Now().Add(time.Second))
 	assert.False(t, ok)
 	assert.Equal(t, stored, st)
 }

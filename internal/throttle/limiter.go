@@ -76,8 +76,8 @@ type Limiter struct {
 	lastBurst   float64       // what the server accepted before the first throttle, late answers included; 0: not known
 	firstBurst  bool          // the learned rate turned on at the last closure: open sets lastBurst
 	burstSpan   atomic.Int64  // ns from the window's start to the closure that lastBurst was counted over
-	shareSeen   float64       // a fleet: what this process's first throttle counted of the burst (Observed.Share)
-	lateShare   float64       // a fleet: the burst's answers this process saw after its first throttle, to add to the fleet's
+	shareSeen   float64       // what this process's first throttle counted of the burst (a fleet: its share, Observed.Share)
+	lateShare   float64       // the burst's answers this process saw after its first throttle, to add to the learned rate's (the fleet's)
 	lateAt      time.Time     // when the gate opened with lateShare pending
 	closedAt    time.Time     // when the gate last closed
 }
@@ -395,9 +395,7 @@ func (l *Limiter) open(now time.Time) {
 	l.lastBurst = 0
 	if l.firstBurst {
 		l.lastBurst, l.firstBurst = l.burstSeen(), false
-		if l.shared != nil {
-			l.lateShare, l.lateAt = max(0, l.lastBurst-l.shareSeen), now
-		}
+		l.lateShare, l.lateAt = max(0, l.lastBurst-l.shareSeen), now
 	}
 	l.closed, l.outage, l.probing, l.reopenAt = false, false, false, time.Time{}
 	l.winStart.Store(now.UnixNano())
@@ -534,15 +532,15 @@ func (l *Limiter) throttled(p Permit, r Result) {
 		lastClosure = l.lastClosure
 		seen.Burst = l.lastBurst
 		l.firstBurst = !l.learned
+		if l.firstBurst {
+			l.shareSeen = seen.Accepted
+		}
 		if l.shared != nil {
 			// What this process saw accepted is its share of what the
 			// server accepted from the fleet: the shares of the fleet's
 			// first throttles add up to the server's burst (Share); one
 			// process's late answers are not it.
 			seen.Share, seen.Burst = l.firstBurst, 0
-			if l.firstBurst {
-				l.shareSeen = seen.Accepted
-			}
 		}
 	}
 	if d > 0 {

@@ -423,7 +423,8 @@ func TestLearnedRateFollowsThrottles(t *testing.T) {
 	l := newTestLimiter(t, fc, func(c *Config) { c.Gate.Spread = 0 })
 	_, on := l.LearnedRate()
 	require.False(t, on, "off until the first throttle")
-	// 40 requests accepted in the first second, then a throttle.
+	// 40 requests accepted at once (a burst), then a throttle: the probe
+	// starts from four times the burst a second.
 	for range 40 {
 		p, _ := l.Acquire(context.Background())
 		p.Done(Result{Kind: Healthy})
@@ -433,15 +434,15 @@ func TestLearnedRateFollowsThrottles(t *testing.T) {
 	r, on := l.LearnedRate()
 	require.True(t, on)
 	cut := DefaultRateConfig().Cut
-	assert.InDelta(t, cut*40, r, 1e-9, "Cut times the accepted rate")
+	assert.InDelta(t, 4*cut*40, r, 1e-9, "Cut times four times the burst a second")
 
 	// Probing: the rate doubles every 100 ms from the reopening.
 	fc.Advance(time.Second)
 	r, _ = l.LearnedRate()
-	assert.InDelta(t, cut*40, r, 1e-9, "reopened just now")
+	assert.InDelta(t, 4*cut*40, r, 1e-9, "reopened just now")
 	fc.Advance(300 * time.Millisecond)
 	r, _ = l.LearnedRate()
-	assert.InDelta(t, cut*40*8, r, 1e-6, "three doublings in 300 ms")
+	assert.InDelta(t, 4*cut*40*8, r, 1e-6, "three doublings in 300 ms")
 }
 
 func TestManyGoroutines(t *testing.T) {
@@ -584,6 +585,7 @@ func TestConfigValidation(t *testing.T) {
 		{"learned burst", func(c *Config) { c.Learn.Burst = 0 }, "Burst"},
 		{"quiet", func(c *Config) { c.Learn.Quiet = 0 }, "Quiet"},
 		{"idle", func(c *Config) { c.Learn.Idle = 0 }, "Idle"},
+		{"hold", func(c *Config) { c.Learn.Hold = -time.Second }, "Hold"},
 		{"rate", func(c *Config) { c.Rate = -1 }, "Rate"},
 		{"burst", func(c *Config) { c.Rate = 5 }, "Burst"},
 		{"in flight", func(c *Config) { c.MaxInFlight = -1 }, "MaxInFlight"},

@@ -17,11 +17,11 @@ import (
 // over CUBIC's K, stays flat around it for a while and then probes above
 // it. A throttle met while the learned rate was what held the callers back
 // (the probe, or the curve, ran into the limit) gives a well-supported
-// estimate: Base is Max, the rate stays at the estimate for K before it
-// probes above. A throttle met while the callers sent less than the rate
-// allowed says less (the callers' own demand ran into the limit, or the
-// server throttled at random): the rate is cut to RateConfig.Cut times the
-// estimate and grows back along the curve.
+// estimate: Base is Max, the rate stays at the estimate for RateConfig.Hold
+// (at least K) before it probes above. A throttle met while the callers
+// sent less than the rate allowed says less (the callers' own demand ran
+// into the limit, or the server throttled at random): the rate is cut to
+// RateConfig.Cut times the estimate and grows back along the curve.
 //
 // The rate turns off again when it no longer limits anything: probing
 // that has gone far above what the callers send, for RateConfig.Idle;
@@ -59,11 +59,17 @@ type RateConfig struct {
 	// Idle is how long probing may run far above what the callers send
 	// before it turns off: it no longer limits anything.
 	Idle time.Duration
+	// Hold is how long a well-supported estimate of the server's rate
+	// holds before the rate probes above it (CUBIC's K when that is
+	// longer). A probe above a server's fixed limit ends in a throttle
+	// whose closure (a Retry-After, a second typically) idles the server:
+	// probing every K (about 15 s at 200/s) would cost some 6 % of it.
+	Hold time.Duration
 }
 
 // DefaultRateConfig returns the learned rate's defaults.
 func DefaultRateConfig() RateConfig {
-	return RateConfig{Cut: 0.97, Scale: 0.02, Doubling: 100 * time.Millisecond, Min: 0.5, Start: 10, Burst: 2, Quiet: time.Minute, Idle: 5 * time.Second}
+	return RateConfig{Cut: 0.97, Scale: 0.02, Doubling: 100 * time.Millisecond, Min: 0.5, Start: 10, Burst: 2, Quiet: time.Minute, Idle: 5 * time.Second, Hold: 30 * time.Second}
 }
 
 func (c RateConfig) validate() error {
@@ -86,6 +92,8 @@ func (c RateConfig) validate() error {
 		return errors.New("throttle: RateConfig.Quiet must be positive")
 	case c.Idle <= 0:
 		return errors.New("throttle: RateConfig.Idle must be positive")
+	case c.Hold < 0:
+		return errors.New("throttle: RateConfig.Hold must not be negative")
 	}
 	return nil
 }
@@ -111,6 +119,9 @@ type Observed struct {
 	// (see EstimateLimit), less a safety margin of a percent; 0 when it
 	// could not be told.
 	Limit float64
+	// Recent is the rate the sends before the throttled one went at over
+	// the last Doubling (the fleet's when shared); 0: not known.
+	Recent float64
 	// Evidence is how many sends Limit was estimated from. A bucket that
 	// refilled during the closure runs dry only after its burst and what
 	// it refilled meanwhile: with fewer than twice the burst, the throttle
@@ -127,28 +138,31 @@ type Observed struct {
 
 // Throttle is the learned rate after a throttle at now.
 //
-// The first throttle starts probing from what was accepted, and takes what
-// was accepted within less than a second as the server's burst. Later
-// throttles set Max to the estimated limit: a well-supported one (from
-// at least twice the burst in sends, while the learned rate was limiting)
-// becomes the rate as it is, one the callers' own demand ran into is cut
-// to Cut times it. With fewer sends the rate probes again from Cut times
+// The first throttle starts probing from what was accepted over a second;
+// what was accepted within less than a second is the server's burst, and
+// the probe starts from burstProbe times it a second. Later throttles set
+// Max to the estimated limit: a well-supported one (from at least twice
+// the burst in sends, while the learned rate was limiting) becomes the
+// rate as it is, one the callers' own demand ran into is cut to Cut times
+// it. With fewer sends the rate probes again from Cut times
 // the geometric mean of the estimate and itself; without an estimate, from
 // Cut times itself or what the server accepted.
 func (c RateConfig) Throttle(s RateState, now time.Time, t Observed) RateState {
 	reopen := now.Add(max(0, t.Closed))
 	if !s.Active {
-		burst := 0.0
+		burst, r := 0.0, c.Cut*t.Accepted/max(t.Window, time.Second).Seconds()
 		if t.Window < time.Second {
-			burst = t.Accepted
+			// What was accepted within a second is the server's burst,
+			// which says nothing of its rate.
+			burst, r = t.Accepted, burstProbe*c.Cut*t.Accepted
 		}
-		r := max(c.Min, c.Start, c.Cut*t.Accepted/max(t.Window, time.Second).Seconds())
+		r = max(c.Min, c.Start, r)
 		return RateState{Active: true, Probing: true, Rate: r, Base: r, Burst: burst, Since: reopen}
 	}
 	if t.Share && t.Window < time.Second {
 		// Another member of the fleet turned the rate on at this closure:
 		// what this one saw accepted adds to the burst it counted.
-		if s, ok := s.withShare(t.Accepted, reopen); ok {
+		if s, ok := c.withShare(s, t.Accepted, reopen); ok {
 			return s
 		}
 	}
@@ -177,12 +191,13 @@ func (c RateConfig) Throttle(s RateState, now time.Time, t Observed) RateState {
 		b := max(burst, t.Accepted*min(1, 0.1/w))
 		accepted, sustained = t.Accepted/w, max(0, t.Accepted-b)/w
 	}
-	if limit > 0 && accepted > 0 && limit > overEstimate*accepted {
-		// An estimate far above what the server let through over the same
-		// time is one the evidence does not bear out (sends that look
-		// bunched, a burst taken too small): not installed. (Callers that
-		// idled for most of the time also bring the average down: they
-		// then lose a probe's climb from it, briefly.)
+	if seen := max(accepted, t.Recent); limit > 0 && seen > 0 && limit > overEstimate*seen {
+		// An estimate far above what the server let through, over the
+		// window or over its last stretch, is one the evidence does not
+		// bear out (sends that look bunched, a burst taken too small): not
+		// installed. The last stretch counts because a probe's average
+		// over the window is held down by its slow start: a probe that
+		// started at a tenth of the limit averages about 0.6 of it.
 		limit = 0
 	}
 	if !(limit > 0) {
@@ -305,13 +320,16 @@ func bisect(lo, hi float64, ok func(float64) bool) float64 {
 // rateAt is the rate s let requests go at, at time t: while probing,
 // Base doubled every Doubling since Since; else CUBIC's curve around Max,
 // which takes K to rise from Cut times Max back to it, but never below
-// Base (a well-supported Max, Base = Max, holds for K).
+// Base (a well-supported Max, Base = Max, holds for Hold, or K).
 func (c RateConfig) rateAt(s RateState, t time.Time) float64 {
 	d := max(0, t.Sub(s.Since).Seconds()) // before Since the gate is closed
 	if s.Probing {
 		return max(c.Min, s.Base*math.Exp2(min(d/c.Doubling.Seconds(), 60)))
 	}
 	k := math.Cbrt(s.Max * (1 - c.Cut) / c.Scale)
+	if s.Base >= s.Max {
+		k = max(k, c.Hold.Seconds())
+	}
 	return max(c.Min, s.Base, c.Scale*math.Pow(d-k, 3)+s.Max)
 }
 
@@ -356,14 +374,19 @@ func maxTime(a, b time.Time) time.Time {
 	return b
 }
 
-// withShare adds n, what a fleet member saw accepted of the server's burst,
-// to s's burst, when s is the probe that a closure ending at reopen (the
-// store's clock) started; false, s unchanged, otherwise.
-func (s RateState) withShare(n float64, reopen time.Time) (RateState, bool) {
+// withShare adds n, what was seen accepted of the server's burst besides
+// what s counted (a fleet member's share, or answers that came late), to
+// s's burst, when s is the probe that a closure ending at reopen (the
+// store's clock) started, and raises the probe's start to what the burst
+// calls for; false, s unchanged, otherwise.
+func (c RateConfig) withShare(s RateState, n float64, reopen time.Time) (RateState, bool) {
 	if !s.Active || !s.Probing || s.Max != 0 || reopen.Sub(s.Since).Abs() > sameClosure {
 		return s, false
 	}
 	s.Burst += n
+	if r := burstProbe * c.Cut * s.Burst; r > s.Base {
+		s.Base, s.Rate = r, r
+	}
 	return s, true
 }
 
@@ -377,6 +400,13 @@ const sameClosure = 100 * time.Millisecond
 // start of that time lets the accepted rate exceed the limit, not fall
 // far below it, while callers kept sending.
 const overEstimate = 1.5
+
+// burstProbe is how many times its burst a second the probe starts from
+// when the server's burst ran out within a second. The probe overshoots a
+// bucket that takes a second to refill at its first doubling whatever it
+// starts from, and each doubling below the server's rate leaves the server
+// idle: this saves two for a bucket that refills in a tenth of a second.
+const burstProbe = 4
 
 // farAbove is how far above the demand a probing rate has gone when it no
 // longer limits anything: callers that kept up with a rate doubling every

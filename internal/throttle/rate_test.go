@@ -22,9 +22,9 @@ func TestRateThrottle(t *testing.T) {
 			RateState{Active: true, Rate: 190, Base: 190, Max: 190, Burst: 20, Since: t0.Add(990 * time.Millisecond)},
 			Observed{Limit: 150, Evidence: 80, Limiting: true, Accepted: 79, Window: 500 * time.Millisecond, Closed: time.Second},
 			RateState{Active: true, Rate: 190, Base: 190, Max: 190, Burst: 20, Since: reopen}},
-		{"first throttle after a burst: probe, and keep the burst",
+		{"first throttle after a burst: probe from four times it a second, and keep it",
 			RateState{}, Observed{Accepted: 20, Window: 3 * time.Millisecond, Closed: time.Second},
-			RateState{Active: true, Probing: true, Rate: 19, Base: 19, Burst: 20, Since: reopen}},
+			RateState{Active: true, Probing: true, Rate: 76, Base: 76, Burst: 20, Since: reopen}},
 		{"first throttle after a long run: no burst known",
 			RateState{}, Observed{Accepted: 400, Window: 4 * time.Second, Closed: time.Second},
 			RateState{Active: true, Probing: true, Rate: 95, Base: 95, Since: reopen}},
@@ -64,6 +64,14 @@ func TestRateThrottle(t *testing.T) {
 			RateState{Active: true, Probing: true, Rate: 100, Base: 100, Burst: 20, Since: t0.Add(-500 * time.Millisecond)},
 			Observed{Limit: 350, Evidence: 121, Limiting: true, Accepted: 120, Window: 500 * time.Millisecond, Closed: time.Second},
 			RateState{Active: true, Rate: 350, Base: 350, Max: 350, Burst: 20, Since: reopen}},
+		{"a probe's slow start holds its average down: an estimate within 1.5× of the rate its last stretch went at is installed",
+			RateState{Active: true, Probing: true, Rate: 20, Base: 20, Burst: 20, Since: t0.Add(-580 * time.Millisecond)},
+			Observed{Limit: 204, Evidence: 75, Limiting: true, Accepted: 74, Window: 578 * time.Millisecond, Recent: 340, Closed: time.Second},
+			RateState{Active: true, Rate: 204, Base: 204, Max: 204, Burst: 20, Since: reopen}},
+		{"an estimate far above both the average and the last stretch: not installed",
+			RateState{Active: true, Probing: true, Rate: 100, Base: 100, Burst: 20, Since: t0.Add(-500 * time.Millisecond)},
+			Observed{Limit: 400, Evidence: 121, Limiting: true, Accepted: 120, Window: 500 * time.Millisecond, Recent: 250, Closed: time.Second},
+			RateState{Active: true, Probing: true, Rate: 0.95 * (120 - 24) / 0.5, Base: 0.95 * (120 - 24) / 0.5, Burst: 20, Since: reopen}},
 		{"an estimate above the rate: the rate",
 			RateState{Active: true, Rate: 95, Base: 95, Max: 100, Since: t0}, Observed{Limit: 150, Evidence: 80, Limiting: true},
 			RateState{Active: true, Rate: 95, Base: 95, Max: 95, Since: t0}},
@@ -185,6 +193,22 @@ func TestRateGrow(t *testing.T) {
 		{"probing far above the demand for Idle: off", probe, at(5), 10, 0, false},
 		{"probing for Idle, the callers keeping up: on", probe, at(5), 10 * math.Exp2(5/0.25) / 2, 10 * math.Exp2(5/0.25), true},
 		{"probing, demand unknown: on", probe, at(5), 0, 10 * math.Exp2(5/0.25), true},
+	}
+	hold := c
+	hold.Hold = 10 * time.Second // longer than K
+	for _, tt := range []struct {
+		name string
+		s    RateState
+		now  time.Time
+		want float64
+	}{
+		{"a well-supported estimate holds for Hold", held, at(9.9), 200},
+		{"then the curve probes above it", held, at(12), 200 + 0.4*8},
+		{"a cut one grows back over K still", cut, at(k + 2), 200 + 0.4*8},
+	} {
+		t.Run("Hold: "+tt.name, func(t *testing.T) {
+			assert.InDelta(t, tt.want, hold.Grow(tt.s, tt.now, 0).Rate, 1e-6)
+		})
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -71,8 +71,9 @@ func (l *Limiter) closedElsewhere(rem time.Duration) {
 }
 
 // addShare adds late, the answers of the server's burst that this process
-// saw after its first throttle, to the fleet's burst, while the learned
-// rate still probes from the closure that ended at opened (our clock).
+// saw after its first throttle, to the learned rate's burst (the fleet's,
+// when shared), while it still probes from the closure that ended at
+// opened (our clock).
 func (l *Limiter) addShare(late float64, opened time.Time) {
 	if l.learn.Off {
 		return
@@ -82,7 +83,7 @@ func (l *Limiter) addShare(late float64, opened time.Time) {
 		offset = m.offset
 	}
 	l.updateRate(func(s RateState, _ time.Time) RateState {
-		s, _ = s.withShare(late, opened.Add(-offset))
+		s, _ = l.learn.withShare(s, late, opened.Add(-offset))
 		return s
 	})
 }
