@@ -101,3 +101,21 @@ func (l *Limiter) burstSeen() float64 {
 	l.burstSpan.Store(int64(l.closedAt.Sub(start)))
 	return float64(l.ok.Load() - l.winOK.Load())
 }
+
+// addShare adds late, the answers of the server's burst that this process
+// saw after its first throttle, to the learned rate's burst (the fleet's,
+// when shared), while it still probes from the closure that ended at
+// opened (our clock).
+func (l *Limiter) addShare(late float64, opened time.Time) {
+	if l.learn.Off {
+		return
+	}
+	var offset time.Duration
+	if m := l.learnedSt.Load(); m != nil {
+		offset = m.offset
+	}
+	l.updateRate(func(s RateState, _ time.Time) RateState {
+		s, _ = l.learn.withShare(s, late, opened.Add(-offset))
+		return s
+	})
+}

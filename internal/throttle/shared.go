@@ -70,24 +70,6 @@ func (l *Limiter) closedElsewhere(rem time.Duration) {
 	l.mu.Unlock()
 }
 
-// addShare adds late, the answers of the server's burst that this process
-// saw after its first throttle, to the learned rate's burst (the fleet's,
-// when shared), while it still probes from the closure that ended at
-// opened (our clock).
-func (l *Limiter) addShare(late float64, opened time.Time) {
-	if l.learn.Off {
-		return
-	}
-	var offset time.Duration
-	if m := l.learnedSt.Load(); m != nil {
-		offset = m.offset
-	}
-	l.updateRate(func(s RateState, _ time.Time) RateState {
-		s, _ = l.learn.withShare(s, late, opened.Add(-offset))
-		return s
-	})
-}
-
 // sendsUpTo returns the sends per SendSlot over the window ending at end (a
 // past instant: the throttled send) and whether they reach back that far:
 // the fleet's when the Store counts them, else this process's own. now is
