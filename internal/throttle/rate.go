@@ -63,7 +63,8 @@ type RateConfig struct {
 	// holds before the rate probes above it (CUBIC's K when that is
 	// longer). A probe above a server's fixed limit ends in a throttle
 	// whose closure (a Retry-After, a second typically) idles the server:
-	// probing every K (about 15 s at 200/s) would cost some 6 % of it.
+	// probing from K on (a throttle every ~15 s at 200/s) costs some 6 %
+	// of it.
 	Hold time.Duration
 }
 
@@ -120,7 +121,7 @@ type Observed struct {
 	// could not be told.
 	Limit float64
 	// Recent is the rate the sends before the throttled one went at over
-	// the last Doubling (the fleet's when shared); 0: not known.
+	// about the last Doubling (the fleet's when shared); 0: not known.
 	Recent float64
 	// Evidence is how many sends Limit was estimated from. A bucket that
 	// refilled during the closure runs dry only after its burst and what
@@ -144,9 +145,9 @@ type Observed struct {
 // Max to the estimated limit: a well-supported one (from at least twice
 // the burst in sends, while the learned rate was limiting) becomes the
 // rate as it is, one the callers' own demand ran into is cut to Cut times
-// it. With fewer sends the rate probes again from Cut times
-// the geometric mean of the estimate and itself; without an estimate, from
-// Cut times itself or what the server accepted.
+// it. With fewer sends the rate probes again from Cut times the geometric
+// mean of the estimate and itself; without an estimate, from Cut times
+// itself or what the server accepted.
 func (c RateConfig) Throttle(s RateState, now time.Time, t Observed) RateState {
 	reopen := now.Add(max(0, t.Closed))
 	if !s.Active {
