@@ -324,3 +324,67 @@ func TestFleetBurstAddsUpTheShares(t *testing.T) {
 	assert.False(t, ok)
 	assert.Equal(t, stored, st)
 }
+
+// TestFleetBurstRefillIsTakenOut: 4 members start 5 ms apart against one
+// server bucket (200/s, burst 20). The shares they saw accepted before the
+// closure add up to more than the burst: the bucket refilled while they
+// started. The estimate at the probe's throttle takes that refill out, as
+// one process does for its first window, and lands near the server's rate.
+func TestFleetBurstRefillIsTakenOut(t *testing.T) {
+	fc := newFakeClock()
+	store := &simStore{Local: NewLocal(fc.Clock()), clock: fc.Clock(), procs: 4}
+	srv := newFakeBucket(200, 20, fc.Now())
+	ctx := context.Background()
+	var lims []*Limiter
+	for range 4 {
+		cfg := DefaultConfig()
+		cfg.Clock, cfg.Store, cfg.Gate.Spread = fc.Clock(), store, 0
+		l, err := New(cfg)
+		require.NoError(t, err)
+		lims = append(lims, l)
+	}
+	for i, l := range lims {
+		if i > 0 {
+			fc.Advance(5 * time.Millisecond)
+		}
+		for range 8 {
+			if l.GateClosedFor() > 0 {
+				break
+			}
+			p, err := l.Acquire(ctx)
+			require.NoError(t, err)
+			if srv.admit(fc.Now()) {
+				p.Done(Result{Kind: Healthy})
+			} else {
+				p.Done(Result{Kind: Throttled, Wait: time.Second, Asked: true})
+			}
+			fc.Advance(200 * time.Microsecond)
+		}
+	}
+	for _, l := range lims {
+		require.NoError(t, l.Sync(ctx)) // members without a throttle learn of the closure
+	}
+	fc.Advance(time.Second)
+	for _, l := range lims {
+		acquireOnFakeTime(t, fc, l).Done(Result{Kind: Healthy}) // each reopens
+	}
+	stored, err := store.UpdateRate(ctx, func(s RateState, _ time.Time) RateState { return s })
+	require.NoError(t, err)
+	require.Greater(t, stored.Burst, 21.0, "the shares hold refill")
+	// One member probes until the server's bucket runs dry.
+	for {
+		p := acquireOnFakeTime(t, fc, lims[0])
+		if srv.admit(fc.Now()) {
+			p.Done(Result{Kind: Healthy})
+			continue
+		}
+		p.Done(Result{Kind: Throttled, Wait: time.Second, Asked: true})
+		break
+	}
+	st := learnedState(lims[0])
+	require.False(t, st.Probing, "the probe found the limit")
+	// Within 10 %: left in, the shares' 3 tokens of refill put it 13 % low
+	// (173/s); half the members' span of refill is taken out (the middle,
+	// as for one process).
+	assert.InDelta(t, 200, st.Max, 20, "the estimate lands near the server's 200/s")
+}

@@ -525,11 +525,12 @@ func (l *Limiter) throttled(p Permit, r Result) {
 	}
 	var seen Observed
 	var lastClosure time.Duration
+	afterFirst := false // the window follows the closure that turned the learned rate on
 	if fresh {
 		l.epoch++
 		seen.Window = time.Duration(now.UnixNano() - l.winStart.Load())
 		seen.Accepted = float64(l.ok.Load() - l.winOK.Load())
-		lastClosure = l.lastClosure
+		lastClosure, afterFirst = l.lastClosure, l.lastBurst > 0
 		seen.Burst = l.lastBurst
 		l.firstBurst = !l.learned
 		if l.firstBurst {
@@ -561,7 +562,7 @@ func (l *Limiter) throttled(p Permit, r Result) {
 	if fresh && !l.learn.Off {
 		seen.Closed = l.GateClosedFor()
 		if m := l.learnedSt.Load(); m != nil && m.st.Active {
-			seen = l.weigh(m, p, now, seen, lastClosure)
+			seen = l.weigh(m, p, now, seen, lastClosure, afterFirst)
 		}
 		l.updateRate(func(s RateState, t time.Time) RateState { return l.learn.Throttle(s, t, seen) })
 	}
@@ -623,7 +624,7 @@ func (l *Limiter) acceptedRate(now time.Time) float64 {
 // refilled while the gate was closed: fully when the sends reach back to
 // the opening and the closure was long enough at the learned rate, else to
 // its burst.
-func (l *Limiter) estimateLimit(st RateState, sends []float64, whole bool, end time.Time, seen Observed, closure time.Duration) float64 {
+func (l *Limiter) estimateLimit(st RateState, sends []float64, whole bool, end time.Time, seen Observed, closure time.Duration, afterFirst bool) float64 {
 	total := sum(sends)
 	if total < minEvidence {
 		return 0 // too few to tell a limit from a stray throttle
@@ -652,13 +653,20 @@ func (l *Limiter) estimateLimit(st RateState, sends []float64, whole bool, end t
 	}
 	burst := max(st.Burst, seen.Burst)
 	limit := estimate(burst)
-	if span := time.Duration(l.burstSpan.Load()); seen.Burst > 0 && seen.Burst >= st.Burst && span > 0 {
+	// What the server was seen to accept before the first throttle: this
+	// process's count, or in a fleet every member's share added up.
+	counted := seen.Burst
+	if l.shared != nil {
+		counted = st.Burst
+	}
+	if span := time.Duration(l.burstSpan.Load()); afterFirst && counted > 0 && counted >= st.Burst && span > 0 {
 		// What the server accepted before the first throttle holds, besides
 		// its burst, what it refilled from when it ran dry until the gate
 		// closed: between none and all of the span's worth at its rate.
-		// Take the middle, solving for the burst and the rate together.
+		// Take the middle, solving for the burst and the rate together. A
+		// fleet's members sent over about the same span as this one.
 		for range 4 {
-			limit = estimate(max(1, seen.Burst-limit*span.Seconds()/2))
+			limit = estimate(max(1, counted-limit*span.Seconds()/2))
 		}
 	}
 	return limit * (1 - safetyMargin)
