@@ -19,6 +19,7 @@ import (
 
 	"github.com/accessapi/apierr"
 	"github.com/accessapi/apierr/apierrtest"
+	"github.com/accessapi/apierr/codes/exos"
 	"github.com/accessapi/apierr/codes/tapkey"
 )
 
@@ -318,21 +319,8 @@ func TestFleetExosLastLogsOut(t *testing.T) {
 	ex := apierrtest.NewExos(apierrtest.WithMaxSessions(1))
 	defer ex.Close()
 	f := newMemFleet()
-	newClient := func() *apierr.Client {
-		c := ex.Credentials()
-		cl, err := apierr.New(apierr.WithBaseURL(ex.URL()+"/"), apierr.WithFleet(f), apierr.WithExosSession(apierr.ExosSession{
-			LoginURL: ex.LoginURL(), LogoutURL: ex.LogoutURL(), APIKey: c.APIKey, UserName: c.UserName, Password: c.Password,
-		}))
-		require.NoError(t, err)
-		t.Cleanup(func() { _ = cl.Close() }) // when an assertion ends the test early
-		return cl
-	}
-	persons := func(c *apierr.Client) error {
-		req, err := c.NewRequest(context.Background(), http.MethodGet, "ExosApi/api/v1.0/persons", nil)
-		require.NoError(t, err)
-		_, err = c.Do(req, io.Discard)
-		return err
-	}
+	newClient := func() *apierr.Client { return exosFleetClient(t, ex, f, 0) }
+	persons := func(cl *apierr.Client) error { return getPersons(t, cl) }
 	a, b := newClient(), newClient()
 	require.NoError(t, persons(a))
 	require.NoError(t, persons(b))
@@ -430,25 +418,8 @@ func TestFleetExosRejoinsAfterOutage(t *testing.T) {
 	ex := apierrtest.NewExos(apierrtest.WithMaxSessions(2))
 	defer ex.Close()
 	f := newMemFleet()
-	c := ex.Credentials()
-	newClient := func() *apierr.Client {
-		cl, err := apierr.New(apierr.WithBaseURL(ex.URL()+"/"), apierr.WithFleet(f), apierr.WithExosSession(apierr.ExosSession{
-			LoginURL: ex.LoginURL(), LogoutURL: ex.LogoutURL(), APIKey: c.APIKey, UserName: c.UserName, Password: c.Password,
-		}))
-		require.NoError(t, err)
-		// Closed even when an assertion ends the test early: a heartbeat
-		// left running fails the leak check of every later test.
-		t.Cleanup(func() { _ = cl.Close() })
-		apierr.SetFleetHeartbeat(cl, 10*time.Millisecond)
-		return cl
-	}
-	persons := func(cl *apierr.Client) {
-		t.Helper()
-		req, err := cl.NewRequest(context.Background(), http.MethodGet, "ExosApi/api/v1.0/persons", nil)
-		require.NoError(t, err)
-		_, err = cl.Do(req, io.Discard)
-		require.NoError(t, err)
-	}
+	newClient := func() *apierr.Client { return exosFleetClient(t, ex, f, 10*time.Millisecond) }
+	persons := func(cl *apierr.Client) { t.Helper(); require.NoError(t, getPersons(t, cl)) }
 	// b logs in through the fleet first: were the fleet's session left for
 	// later, a's heartbeat (every 10 ms) could share a's own session first,
 	// and b would use it (TestFleetExosSharesItsOwnAfterOutage's case).
@@ -477,22 +448,8 @@ func TestFleetExosSharesItsOwnAfterOutage(t *testing.T) {
 	ex := apierrtest.NewExos(apierrtest.WithMaxSessions(1))
 	defer ex.Close()
 	f := newMemFleet()
-	c := ex.Credentials()
-	newClient := func() *apierr.Client {
-		cl, err := apierr.New(apierr.WithBaseURL(ex.URL()+"/"), apierr.WithFleet(f), apierr.WithExosSession(apierr.ExosSession{
-			LoginURL: ex.LoginURL(), LogoutURL: ex.LogoutURL(), APIKey: c.APIKey, UserName: c.UserName, Password: c.Password,
-		}))
-		require.NoError(t, err)
-		apierr.SetFleetHeartbeat(cl, 10*time.Millisecond)
-		return cl
-	}
-	persons := func(cl *apierr.Client) {
-		t.Helper()
-		req, err := cl.NewRequest(context.Background(), http.MethodGet, "ExosApi/api/v1.0/persons", nil)
-		require.NoError(t, err)
-		_, err = cl.Do(req, io.Discard)
-		require.NoError(t, err)
-	}
+	newClient := func() *apierr.Client { return exosFleetClient(t, ex, f, 10*time.Millisecond) }
+	persons := func(cl *apierr.Client) { t.Helper(); require.NoError(t, getPersons(t, cl)) }
 	a := newClient()
 	defer a.Close()
 	f.setFail(true)
@@ -534,22 +491,8 @@ func TestFleetExosCloseDuringShareKeepsTheSession(t *testing.T) {
 	ex := apierrtest.NewExos(apierrtest.WithMaxSessions(1))
 	defer ex.Close()
 	f := &pausingFleet{memFleet: newMemFleet(), stored: make(chan struct{}), release: make(chan struct{})}
-	c := ex.Credentials()
-	newClient := func() *apierr.Client {
-		cl, err := apierr.New(apierr.WithBaseURL(ex.URL()+"/"), apierr.WithFleet(f), apierr.WithExosSession(apierr.ExosSession{
-			LoginURL: ex.LoginURL(), LogoutURL: ex.LogoutURL(), APIKey: c.APIKey, UserName: c.UserName, Password: c.Password,
-		}))
-		require.NoError(t, err)
-		t.Cleanup(func() { _ = cl.Close() })
-		apierr.SetFleetHeartbeat(cl, 10*time.Millisecond)
-		return cl
-	}
-	persons := func(cl *apierr.Client) error {
-		req, err := cl.NewRequest(context.Background(), http.MethodGet, "ExosApi/api/v1.0/persons", nil)
-		require.NoError(t, err)
-		_, err = cl.Do(req, io.Discard)
-		return err
-	}
+	newClient := func() *apierr.Client { return exosFleetClient(t, ex, f, 10*time.Millisecond) }
+	persons := func(cl *apierr.Client) error { return getPersons(t, cl) }
 	var releaseOnce sync.Once
 	release := func() { releaseOnce.Do(func() { close(f.release) }) }
 	t.Cleanup(release)
@@ -613,4 +556,31 @@ func (o *fallbacks) list() []apierr.FleetFallbackEvent {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return append([]apierr.FleetFallbackEvent(nil), o.events...)
+}
+
+// exosFleetClient is a client of ex's API that shares its exos session
+// through f, its fleet heartbeat every heartbeat (0: the default). It is
+// closed when the test ends, even when an assertion ends it early: a
+// heartbeat left running fails the leak check of every later test.
+func exosFleetClient(t *testing.T, ex *apierrtest.Server[exos.Code], f apierr.Fleet, heartbeat time.Duration) *apierr.Client {
+	t.Helper()
+	c := ex.Credentials()
+	cl, err := apierr.New(apierr.WithBaseURL(ex.URL()+"/"), apierr.WithFleet(f), apierr.WithExosSession(apierr.ExosSession{
+		LoginURL: ex.LoginURL(), LogoutURL: ex.LogoutURL(), APIKey: c.APIKey, UserName: c.UserName, Password: c.Password,
+	}))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = cl.Close() })
+	if heartbeat > 0 {
+		apierr.SetFleetHeartbeat(cl, heartbeat)
+	}
+	return cl
+}
+
+// getPersons lists exos's persons through cl.
+func getPersons(t *testing.T, cl *apierr.Client) error {
+	t.Helper()
+	req, err := cl.NewRequest(context.Background(), http.MethodGet, "ExosApi/api/v1.0/persons", nil)
+	require.NoError(t, err)
+	_, err = cl.Do(req, io.Discard)
+	return err
 }

@@ -214,7 +214,7 @@ var limitWaits = [...]WaitReason{
 // flight (throttle.Waiter); beforeAttempt hands the call to the limiter as
 // its Waiter only when there is an observer.
 func (s *callState) Waiting(k throttle.WaitKind, d time.Duration) {
-	if s.obs == nil || int(k) >= len(limitWaits) {
+	if s.obs == nil || int(k) >= len(limitWaits) || limitWaits[k] == "" {
 		return
 	}
 	s.obs.observer.Wait(s, WaitEvent{Reason: limitWaits[k], Duration: d, Attempt: s.attempts + 1})

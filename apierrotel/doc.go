@@ -29,8 +29,8 @@
 // apierr.client.limit_waits (by apierr.wait.reason: learned-rate, rate,
 // in-flight), apierr.client.retry_budget.exhausted and
 // apierr.client.fleet.fallbacks,
-// with the histograms apierr.client.wait.duration and
-// apierr.client.auth.duration.
+// with the histograms apierr.client.wait.duration (every wait of known
+// length: an in-flight wait's is not) and apierr.client.auth.duration.
 //
 // No attribute or event holds a token, a client secret or an exos key,
 // identifier or password: URLs arrive redacted, errors are recorded by type

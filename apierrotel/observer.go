@@ -171,7 +171,9 @@ func (o *observer) Wait(ctx context.Context, e apierr.WaitEvent) {
 			keyWaitDuration.Float64(e.Duration.Seconds()),
 			keyAttempt.Int(e.Attempt)))
 	}
-	if o.in.waitDuration.Enabled(ctx) {
+	// A wait of unknown length (an in-flight slot's, Duration 0) is not
+	// one of no length: the histogram leaves it out.
+	if e.Duration > 0 && o.in.waitDuration.Enabled(ctx) {
 		o.in.waitDuration.Record(ctx, e.Duration.Seconds(),
 			metric.WithAttributes(keyWaitReason.String(string(e.Reason))))
 	}

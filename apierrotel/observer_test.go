@@ -287,6 +287,11 @@ func TestLimitWaits(t *testing.T) {
 	}, sums(t, m["apierr.client.limit_waits"]), "backoffs are not limit waits")
 	assert.NotContains(t, m, "apierr.client.gate_holds", "nor gate holds")
 	require.Contains(t, m, "apierr.client.wait.duration")
+	assert.Equal(t, map[string]uint64{
+		"apierr.wait.reason=learned-rate": 2,
+		"apierr.wait.reason=rate":         1,
+		"apierr.wait.reason=backoff":      1,
+	}, counts(t, m["apierr.client.wait.duration"]), "an in-flight wait's length is not known: not recorded as 0 s")
 }
 
 // TestInstruments checks every instrument's name, unit and description

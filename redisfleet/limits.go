@@ -101,8 +101,8 @@ func (f *Fleet) Reserve(ctx context.Context, scope string, r apierr.FleetReserve
 	}
 	k := f.keysFor(scope)
 	v, err := f.run(ctx, "reserve", scriptReserve, []string{k.bucket + r.Bucket, k.gate, k.sends},
-		strconv.FormatFloat(r.Rate, 'g', -1, 64), r.Burst, micros(max(r.MaxWait, -time.Hour)),
-		micros(max(r.CountSlot, 0)), millis(sendsIdle))
+		strconv.FormatFloat(r.Rate, 'g', -1, 64), r.Burst, r.MaxWait.Microseconds(),
+		max(r.CountSlot, 0).Microseconds(), millis(sendsIdle))
 	if err != nil {
 		return apierr.FleetReservation{}, err
 	}
@@ -121,7 +121,7 @@ func (f *Fleet) Reserve(ctx context.Context, scope string, r apierr.FleetReserve
 // not a plain word, a rate that is not a positive number.
 func checkReserve(r apierr.FleetReserve) error {
 	if r.Bucket == "" || len(r.Bucket) > 32 {
-		return errors.New("redisfleet: reserve: the bucket needs a name of 1 to 32 letters")
+		return errors.New("redisfleet: reserve: the bucket needs a name of 1 to 32 characters")
 	}
 	for _, c := range r.Bucket {
 		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
@@ -148,19 +148,17 @@ func (f *Fleet) Sends(ctx context.Context, scope string, slot, window, ago time.
 	}
 	n := min(int64(window/slot)+1, apierr.FleetSendSlots)
 	k := f.keysFor(scope)
-	v, err := f.run(ctx, "sends", scriptSends, []string{k.sends}, micros(slot), n, micros(ago))
+	v, err := f.run(ctx, "sends", scriptSends, []string{k.sends}, slot.Microseconds(), n, ago.Microseconds())
 	if err != nil {
 		return nil, err
 	}
-	a, ok := v.([]any)
-	if !ok {
-		return nil, errors.New("redisfleet: sends: unexpected reply")
+	r := asReply("sends", v)
+	out := make([]int64, len(r.v))
+	for i := range out {
+		out[i] = r.int(i)
 	}
-	out := make([]int64, len(a))
-	for i, x := range a {
-		if out[i], ok = x.(int64); !ok {
-			return nil, errors.New("redisfleet: sends: reply element " + strconv.Itoa(i) + " is not an integer")
-		}
+	if r.err != nil {
+		return nil, r.err
 	}
 	return out, nil
 }
@@ -230,6 +228,3 @@ func (f *Fleet) Heartbeat(ctx context.Context, scope, holder string, ttl, slotTT
 	n, err := asInt("heartbeat", v)
 	return int(n), err
 }
-
-// micros is d in whole microseconds.
-func micros(d time.Duration) int64 { return int64(d / time.Microsecond) }

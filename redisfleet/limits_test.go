@@ -124,6 +124,22 @@ func TestSendsCountedPerSlot(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []int64{0, 3}, got, "ending at t0's slot")
 
+	// A send that waits for its slot counts in the slot it goes in: at
+	// 100/s with a burst of 1, the second one goes 10 ms after t0.
+	other := scope[1:]
+	r = apierr.FleetReserve{Bucket: "learned", Rate: 100, Burst: 1, MaxWait: time.Second, CountSlot: slot}
+	m.SetTime(t0)
+	for _, want := range []time.Duration{0, 10 * time.Millisecond} {
+		res, err := f.Reserve(ctx, other, r)
+		require.NoError(t, err)
+		require.True(t, res.OK)
+		require.Equal(t, want, res.Wait)
+	}
+	m.SetTime(t0.Add(12 * time.Millisecond))
+	got, err = f.Sends(ctx, other, slot, 15*time.Millisecond, 0)
+	require.NoError(t, err)
+	assert.Equal(t, []int64{0, 1, 0, 1}, got, "t0's slot, then t0+10 ms's")
+
 	m.SetTime(t0.Add(time.Hour))
 	got, err = f.Sends(ctx, scope, slot, time.Hour, 0)
 	require.NoError(t, err)
@@ -282,4 +298,49 @@ func TestLimitsOnRealRedis(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, got.OK)
 	assert.InDelta(t, 200*time.Millisecond, got.GateClosed, float64(50*time.Millisecond))
+}
+
+// useLimits calls every operation of the shared limits once on scope, so
+// that each of their keys exists.
+func useLimits(t *testing.T, f *Fleet) {
+	t.Helper()
+	ctx := context.Background()
+	_, err := f.CloseGate(ctx, scope, time.Minute)
+	require.NoError(t, err)
+	ok, err := f.SwapRate(ctx, scope, 0, []byte("state"))
+	require.NoError(t, err)
+	require.True(t, ok)
+	require.NoError(t, f.OpenGate(ctx, scope))
+	_, err = f.Reserve(ctx, scope, apierr.FleetReserve{Bucket: "learned", Rate: 100, Burst: 1, MaxWait: time.Second, CountSlot: 5 * time.Millisecond})
+	require.NoError(t, err)
+	_, err = f.TakeBudget(ctx, scope, 5, 100)
+	require.NoError(t, err)
+	_, err = f.GiveBudget(ctx, scope, 1, 100)
+	require.NoError(t, err)
+	_, err = f.AcquireSlot(ctx, scope, "holder-1/1", 5, time.Minute)
+	require.NoError(t, err)
+	_, err = f.Heartbeat(ctx, scope, "holder-1", time.Minute, time.Minute)
+	require.NoError(t, err)
+}
+
+// TestLimitKeysExpire: every key the shared limits write expires, so that
+// a scope no process uses any more leaves nothing behind in Redis.
+func TestLimitKeysExpire(t *testing.T) {
+	f, _, rdb := newFleet(t)
+	ctx := context.Background()
+	useLimits(t, f)
+	_, err := f.CloseGate(ctx, scope, time.Minute) // the gate's key too
+	require.NoError(t, err)
+	var keys []string
+	iter := rdb.Scan(ctx, 0, "*", 100).Iterator()
+	for iter.Next(ctx) {
+		keys = append(keys, iter.Val())
+	}
+	require.NoError(t, iter.Err())
+	require.GreaterOrEqual(t, len(keys), 7, "the gate, rate, bucket, sends, budget, slots and members keys: %v", keys)
+	for _, k := range keys {
+		ttl, err := rdb.PTTL(ctx, k).Result()
+		require.NoError(t, err)
+		assert.Greater(t, ttl, time.Duration(0), "%s expires", k)
+	}
 }

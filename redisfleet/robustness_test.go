@@ -84,6 +84,7 @@ func TestNoSecretInRedis(t *testing.T) {
 	require.True(t, ok)
 	require.NoError(t, f.JoinSession(ctx, scope, "holder-1", time.Minute))
 	require.NoError(t, f.SetLockout(ctx, scope, apierr.FleetLockout{Wait: time.Minute, Status: 429, Code: "300016"}))
+	useLimits(t, f)
 
 	dump := dumpRedis(t, rdb)
 	require.NotEmpty(t, dump)

@@ -62,7 +62,8 @@ type Config struct {
 	// bursts of up to Burst (at least 1). Rate 0: none.
 	Rate  float64
 	Burst int
-	// MaxInFlight caps the requests in flight in this process; 0: no cap.
+	// MaxInFlight caps the requests in flight in this process, or in the
+	// whole fleet when the Store is Shared; 0: no cap.
 	MaxInFlight int
 
 	Budget BudgetConfig // Capacity 0: no retry budget

@@ -22,7 +22,7 @@ func (l *Limiter) evidenceEnd(p Permit, now time.Time, seen Observed) (time.Time
 // the callers back. Accepted and Window become those sends but the
 // throttled one, over that time: what the server let through, as far as
 // anyone knew when it throttled.
-func (l *Limiter) weigh(m *learnedMirror, p Permit, now time.Time, seen Observed, closure time.Duration, afterFirst bool) Observed {
+func (l *Limiter) weigh(m *learnedMirror, p Permit, now time.Time, seen Observed, closure time.Duration) Observed {
 	end, ev := l.evidenceEnd(p, now, seen)
 	held := l.heldWindow()
 	all, allWhole := l.sendsUpTo(max(ev.Window, held), end, now)
@@ -32,7 +32,7 @@ func (l *Limiter) weigh(m *learnedMirror, p Permit, now time.Time, seen Observed
 	if !whole {
 		seen.Window = time.Duration(len(sends)) * sendSlot
 	}
-	seen.Limit = l.estimateLimit(m.st, sends, whole, end, seen, closure, afterFirst)
+	seen.Limit = l.estimateLimit(m.st, sends, whole, end, seen, closure)
 	recent, _ := lastSlots(all, allWhole, held)
 	seen.Recent = max(0, sum(recent)-1) / l.heldCovered().Seconds()
 	// The learned rate is on the store's clock.

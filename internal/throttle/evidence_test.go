@@ -57,6 +57,22 @@ func setLearned(l *Limiter, st RateState) {
 
 func learnedState(l *Limiter) RateState { return l.learnedSt.Load().st }
 
+// sendUntilThrottled has one caller send through l, gap apart (0: as fast
+// as the limiter lets it), until srv refuses a request, answered 429 +
+// Retry-After: 1. It returns how many srv accepted.
+func sendUntilThrottled(t *testing.T, fc *fakeClock, l *Limiter, srv *fakeBucket, gap time.Duration) int {
+	t.Helper()
+	for accepted := 0; ; accepted++ {
+		fc.Advance(gap)
+		p := acquireOnFakeTime(t, fc, l)
+		if !srv.admit(fc.Now()) {
+			p.Done(Result{Kind: Throttled, Wait: time.Second, Asked: true})
+			return accepted
+		}
+		p.Done(Result{Kind: Healthy})
+	}
+}
+
 func TestProbeThatRanIntoTheLimitRunsAtTheEstimate(t *testing.T) {
 	fc := newFakeClock()
 	l := newTestLimiter(t, fc, func(c *Config) { c.Gate.Spread = 0 })
@@ -75,19 +91,9 @@ func TestProbeThatRanIntoTheLimitRunsAtTheEstimate(t *testing.T) {
 
 	// One caller sends as fast as the probing rate lets it, until the
 	// server's bucket runs dry.
-	sent := 0
-	for {
-		p := acquireOnFakeTime(t, fc, l)
-		sent++
-		if srv.admit(fc.Now()) {
-			p.Done(Result{Kind: Healthy})
-			continue
-		}
-		p.Done(Result{Kind: Throttled, Wait: time.Second, Asked: true})
-		break
-	}
+	accepted := sendUntilThrottled(t, fc, l, srv, 0)
 	st := learnedState(l)
-	require.False(t, st.Probing, "after %d sends the probe found the limit", sent)
+	require.False(t, st.Probing, "after %d accepted the probe found the limit", accepted)
 	assert.Equal(t, st.Max, st.Base, "run at the estimate: no cut")
 	// Within half a token's worth of refill over the probe's drain.
 	assert.InEpsilon(t, 200, st.Max, 0.025, "the estimate lands on the server's 200/s")
@@ -107,17 +113,8 @@ func TestSlowProbeStillFindsTheLimit(t *testing.T) {
 	fc.Advance(time.Second)
 	setLearned(l, RateState{Active: true, Probing: true, Rate: 10, Base: 10, Burst: 20, Since: fc.Now()})
 	srv := newFakeBucket(200, 20, fc.Now())
-	opened, accepted := fc.Now(), 0
-	for {
-		p := acquireOnFakeTime(t, fc, l)
-		if srv.admit(fc.Now()) {
-			p.Done(Result{Kind: Healthy})
-			accepted++
-			continue
-		}
-		p.Done(Result{Kind: Throttled, Wait: time.Second, Asked: true})
-		break
-	}
+	opened := fc.Now()
+	accepted := sendUntilThrottled(t, fc, l, srv, 0)
 	average := float64(accepted) / fc.Now().Sub(opened).Seconds()
 	require.Less(t, 1.5*average, 200.0, "the probe's average is far below the limit")
 	st := learnedState(l)
@@ -136,16 +133,7 @@ func TestDemandThatRanIntoTheLimitIsCut(t *testing.T) {
 	srv := newFakeBucket(200, 20, fc.Now())
 	// The callers send 250 requests a second, far less than the learned
 	// rate allows: their demand, not the rate, runs into the server's limit.
-	for {
-		fc.Advance(4 * time.Millisecond)
-		p := acquireOnFakeTime(t, fc, l)
-		if srv.admit(fc.Now()) {
-			p.Done(Result{Kind: Healthy})
-			continue
-		}
-		p.Done(Result{Kind: Throttled, Wait: time.Second, Asked: true})
-		break
-	}
+	sendUntilThrottled(t, fc, l, srv, 4*time.Millisecond)
 	st := learnedState(l)
 	require.InDelta(t, 200, st.Max, 10, "the estimate")
 	assert.InDelta(t, DefaultRateConfig().Cut*st.Max, st.Base, 1e-9, "a cut from it: the rate was not what ran into the limit")
@@ -338,15 +326,7 @@ func TestFirstWindowRefillIsTakenOutOfTheBurst(t *testing.T) {
 		p.Done(Result{Kind: Throttled, Wait: time.Second, Asked: true})
 	}
 	fc.Advance(time.Second)
-	for {
-		p := acquireOnFakeTime(t, fc, l)
-		if srv.admit(fc.Now()) {
-			p.Done(Result{Kind: Healthy})
-			continue
-		}
-		p.Done(Result{Kind: Throttled, Wait: time.Second, Asked: true})
-		break
-	}
+	sendUntilThrottled(t, fc, l, srv, 0)
 	st := learnedState(l)
 	require.False(t, st.Probing)
 	assert.Equal(t, 22.0, st.Burst, "what the first window accepted")

@@ -372,15 +372,7 @@ func TestFleetBurstRefillIsTakenOut(t *testing.T) {
 	require.NoError(t, err)
 	require.Greater(t, stored.Burst, 21.0, "the shares hold refill")
 	// One member probes until the server's bucket runs dry.
-	for {
-		p := acquireOnFakeTime(t, fc, lims[0])
-		if srv.admit(fc.Now()) {
-			p.Done(Result{Kind: Healthy})
-			continue
-		}
-		p.Done(Result{Kind: Throttled, Wait: time.Second, Asked: true})
-		break
-	}
+	sendUntilThrottled(t, fc, lims[0], srv, 0)
 	st := learnedState(lims[0])
 	require.False(t, st.Probing, "the probe found the limit")
 	// Within 10 %: left in, the shares' 3 tokens of refill put it 13 % low

@@ -525,24 +525,21 @@ func (l *Limiter) throttled(p Permit, r Result) {
 	}
 	var seen Observed
 	var lastClosure time.Duration
-	afterFirst := false // the window follows the closure that turned the learned rate on
 	if fresh {
 		l.epoch++
 		seen.Window = time.Duration(now.UnixNano() - l.winStart.Load())
 		seen.Accepted = float64(l.ok.Load() - l.winOK.Load())
-		lastClosure, afterFirst = l.lastClosure, l.lastBurst > 0
+		lastClosure = l.lastClosure
 		seen.Burst = l.lastBurst
 		l.firstBurst = !l.learned
 		if l.firstBurst {
 			l.shareSeen = seen.Accepted
 		}
-		if l.shared != nil {
-			// What this process saw accepted is its share of what the
-			// server accepted from the fleet: the shares of the fleet's
-			// first throttles add up to the server's burst (Share); one
-			// process's late answers are not it.
-			seen.Share, seen.Burst = l.firstBurst, 0
-		}
+		// In a fleet, what this process saw accepted is its share of what
+		// the server accepted: the shares of the fleet's first throttles
+		// add up to the server's burst (Share), which its own count
+		// (Burst, when the window follows that closure) is part of.
+		seen.Share = l.shared != nil && l.firstBurst
 	}
 	if d > 0 {
 		l.close(now, d)
@@ -562,7 +559,7 @@ func (l *Limiter) throttled(p Permit, r Result) {
 	if fresh && !l.learn.Off {
 		seen.Closed = l.GateClosedFor()
 		if m := l.learnedSt.Load(); m != nil && m.st.Active {
-			seen = l.weigh(m, p, now, seen, lastClosure, afterFirst)
+			seen = l.weigh(m, p, now, seen, lastClosure)
 		}
 		l.updateRate(func(s RateState, t time.Time) RateState { return l.learn.Throttle(s, t, seen) })
 	}
@@ -624,7 +621,7 @@ func (l *Limiter) acceptedRate(now time.Time) float64 {
 // refilled while the gate was closed: fully when the sends reach back to
 // the opening and the closure was long enough at the learned rate, else to
 // its burst.
-func (l *Limiter) estimateLimit(st RateState, sends []float64, whole bool, end time.Time, seen Observed, closure time.Duration, afterFirst bool) float64 {
+func (l *Limiter) estimateLimit(st RateState, sends []float64, whole bool, end time.Time, seen Observed, closure time.Duration) float64 {
 	total := sum(sends)
 	if total < minEvidence {
 		return 0 // too few to tell a limit from a stray throttle
@@ -659,7 +656,7 @@ func (l *Limiter) estimateLimit(st RateState, sends []float64, whole bool, end t
 	if l.shared != nil {
 		counted = st.Burst
 	}
-	if span := time.Duration(l.burstSpan.Load()); afterFirst && counted > 0 && counted >= st.Burst && span > 0 {
+	if span := time.Duration(l.burstSpan.Load()); seen.Burst > 0 && counted >= st.Burst && span > 0 {
 		// What the server accepted before the first throttle holds, besides
 		// its burst, what it refilled from when it ran dry until the gate
 		// closed: between none and all of the span's worth at its rate.

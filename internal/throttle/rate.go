@@ -114,7 +114,8 @@ type Observed struct {
 	Share bool
 	// Burst is what the server accepted in the window before the previous
 	// closure, late answers included, when that window was under a second
-	// (see Limiter.burstSeen); 0: not known.
+	// (see Limiter.burstSeen); 0: not known. In a fleet, this process's
+	// part of it.
 	Burst float64
 	// Limit is the server's rate estimated from this process's sends
 	// (see EstimateLimit), less a safety margin of a percent; 0 when it

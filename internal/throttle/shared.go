@@ -74,34 +74,41 @@ func (l *Limiter) closedElsewhere(rem time.Duration) {
 // past instant: the throttled send) and whether they reach back that far:
 // the fleet's when the Store counts them, else this process's own. now is
 // our clock's present; the Store is asked for the slots up to now-end ago
-// on its own clock.
+// on its own clock. A fleet whose Store fails returns none: this process's
+// sends are a part of the fleet's, and would pass for all of them.
 func (l *Limiter) sendsUpTo(window time.Duration, end, now time.Time) ([]float64, bool) {
 	if l.shared != nil {
-		if sends, whole, err := l.shared.Sends(context.Background(), window, max(0, now.Sub(end))); err == nil {
-			return sends, whole
+		sends, whole, err := l.shared.Sends(context.Background(), window, max(0, now.Sub(end)))
+		if err != nil {
+			return nil, false
 		}
+		return sends, whole
 	}
 	return l.sends.since(end.Add(-window), end)
 }
 
 // fleetSlot takes a shared in-flight slot, polling while all are taken;
-// one waiter per process polls, the others queue behind it. When the Store
-// fails it takes a slot of this process's share of the cap instead.
+// one waiter per process polls, the others queue behind it (a free slot is
+// taken at once). When the Store fails it takes a slot of this process's
+// share of the cap instead.
 func (l *Limiter) fleetSlot(ctx context.Context) (func(), error) {
 	limit := cap(l.slots)
-	select {
-	case l.poller <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	defer func() { <-l.poller }()
-	pause := slotPollMin
-	for {
+	polling := false
+	defer func() {
+		if polling {
+			<-l.poller
+		}
+	}()
+	for polls := 0; ; polls++ {
 		release, ok, err := l.shared.AcquireSlot(ctx, limit)
 		switch {
 		case err != nil && ctx.Err() != nil:
 			return nil, ctx.Err()
 		case err != nil:
+			if polling {
+				<-l.poller // the others need not wait for the fallback's slot
+				polling = false
+			}
 			share := max(1, limit/l.shared.Processes())
 			if err := l.alone.acquire(ctx, share); err != nil {
 				return nil, err
@@ -110,10 +117,19 @@ func (l *Limiter) fleetSlot(ctx context.Context) (func(), error) {
 		case ok:
 			return release, nil
 		}
+		if !polling {
+			select {
+			case l.poller <- struct{}{}:
+				polling, polls = true, -1
+				continue // ask once more: a slot may have come free meanwhile
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}
+		pause := doubled(slotPollMin, slotPollMax, polls+1)
 		if err := l.clock.Sleep(ctx, jittered(pause/2, pause, l.clock.Jitter())); err != nil {
 			return nil, err
 		}
-		pause = min(2*pause, slotPollMax)
 	}
 }
 

@@ -18,13 +18,12 @@ type fakeShared struct {
 	*Local
 	procs int
 
-	mu       sync.Mutex
-	fail     bool
-	closed   time.Duration    // what ReserveOpen reports of the gate
-	sends    []float64        // what Sends returns
-	asked    [2]time.Duration // Sends' last window and ago
-	held     int              // fleet slots taken
-	reserves int
+	mu     sync.Mutex
+	fail   bool
+	closed time.Duration    // what ReserveOpen reports of the gate
+	sends  []float64        // what Sends returns
+	asked  [2]time.Duration // Sends' last window and ago
+	held   int              // fleet slots taken
 }
 
 var errDown = errors.New("fleet down")
@@ -50,7 +49,6 @@ func (f *fakeShared) UpdateRate(ctx context.Context, g func(RateState, time.Time
 
 func (f *fakeShared) ReserveOpen(ctx context.Context, b Bucket, rate float64, burst int, maxWait time.Duration) (time.Duration, bool, time.Duration, error) {
 	f.mu.Lock()
-	f.reserves++
 	fail, closed := f.fail, f.closed
 	f.mu.Unlock()
 	if fail {
@@ -141,16 +139,13 @@ func TestSharedClosureLearnedFromReserve(t *testing.T) {
 	store.closed = 700 * time.Millisecond
 	store.mu.Unlock()
 
-	_, _, err := l.reserveIn(context.Background(), Configured, 100, 1, time.Hour)
-	require.ErrorIs(t, err, errSharedGateClosed)
-	assert.Equal(t, 700*time.Millisecond, l.GateClosedFor())
-
 	ctx, cancel := context.WithDeadline(context.Background(), clk.Now().Add(100*time.Millisecond))
 	defer cancel()
-	_, err = l.Acquire(ctx)
+	_, err := l.Acquire(ctx) // the configured rate's reservation finds the gate closed
 	var we *WaitError
-	require.ErrorAs(t, err, &we, "a deadline before the reopening is told at once")
+	require.ErrorAs(t, err, &we, "the caller waits at the gate; its deadline before the reopening is told at once")
 	assert.Equal(t, 700*time.Millisecond, we.Wait)
+	assert.Equal(t, 700*time.Millisecond, l.GateClosedFor(), "this process's gate closed as long")
 }
 
 // TestSharedSlotsFallBackToShare: WithMaxInFlight(8) across 4 processes;
@@ -226,7 +221,7 @@ func TestSharedSlotsWaitForTheFleet(t *testing.T) {
 
 // TestSharedEstimateReadsFleetSends: at a throttle, the estimate of the
 // server's rate reads every process's sends from the store; with the store
-// down, this process's own.
+// down, none.
 func TestSharedEstimateReadsFleetSends(t *testing.T) {
 	clk := newFakeClock()
 	store := newFakeShared(clk.Clock(), 4)
@@ -248,7 +243,23 @@ func TestSharedEstimateReadsFleetSends(t *testing.T) {
 	l.sends.add(sent)
 	store.setDown(true)
 	got, _ = l.sendsUpTo(10*time.Millisecond, sent, clk.Now())
-	assert.Equal(t, []float64{0, 0, 1}, got, "this process's own log, up to the throttled send")
+	assert.Empty(t, got, "none: this process's own sends would pass for the fleet's")
+}
+
+// TestSharedFreeSlotTakenAtOnce: while a caller polls for a fleet slot
+// (the process's one poller), another that finds a slot free takes it
+// without queueing behind the poller.
+func TestSharedFreeSlotTakenAtOnce(t *testing.T) {
+	clk := newFakeClock()
+	store := newFakeShared(clk.Clock(), 2)
+	l := sharedLimiter(t, clk, store, func(c *Config) { c.MaxInFlight = 2 })
+	l.poller <- struct{}{} // another caller polls
+	t.Cleanup(func() { <-l.poller })
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	p, err := l.Acquire(ctx)
+	require.NoError(t, err, "a free slot is taken without waiting for the poller")
+	p.Done(Result{Kind: Healthy})
 }
 
 // TestSharedRateGoesOnFromLastKnown: the store fails after the learned rate

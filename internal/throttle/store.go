@@ -26,7 +26,9 @@ import (
 //   - The Limiter calls the Store only off its hot path: when the gate
 //     closes or is about to reopen, while the learned or a configured rate
 //     is in force, for each retry the budget is asked for, and to refund the
-//     budget while it is not full.
+//     budget while it is not full. (A Shared Store is also asked for an
+//     in-flight slot at each Acquire, and given it back at Done, while
+//     MaxInFlight is set.)
 type Store interface {
 	// CloseGate closes the gate for at least d from now and returns how
 	// long, from now, it stays closed: more than d when the gate was
